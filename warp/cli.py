@@ -1,0 +1,158 @@
+"""The `warp` command line: check, mesh and run a study.
+
+Exit codes: 0 success, 2 bad input (one clear message, nothing written),
+1 solver or runtime failure. Under mpiexec only rank 0 prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import traceback
+from pathlib import Path
+
+from warp import __version__
+from warp.errors import InputError, RunError
+
+
+def _rank() -> int:
+    for var in ("PMI_RANK", "OMPI_COMM_WORLD_RANK", "PMIX_RANK"):
+        if var in os.environ:
+            return int(os.environ[var])
+    return 0
+
+
+def _say(text: str = "", err: bool = False) -> None:
+    if _rank() == 0:
+        print(text, file=sys.stderr if err else sys.stdout, flush=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="warp", description="Warpage and reliability of molded flip-chip packages."
+    )
+    parser.add_argument("--version", action="version", version=f"warp {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, help_text: str, out: bool) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        cmd.add_argument("study", help="study file (TOML)")
+        cmd.add_argument(
+            "--set",
+            dest="overrides",
+            action="append",
+            default=[],
+            metavar="KEY=VALUE",
+            help="override a study value by dotted key, e.g. heat_sink.gap=0.05",
+        )
+        if out:
+            cmd.add_argument("--out", required=True, type=Path, help="output folder")
+        cmd.add_argument("--quiet", action="store_true", help="no progress output")
+        cmd.add_argument("--debug", action="store_true", help="show tracebacks")
+        return cmd
+
+    add("check", "validate a study and print it fully resolved", out=False)
+    add("mesh", "write the mesh, its named groups and a quality summary", out=True)
+    run = add("run", "solve the study and write results.nc and ParaView fields", out=True)
+    run.add_argument("--no-fields", action="store_true", help="skip the ParaView fields")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return {"check": cmd_check, "mesh": cmd_mesh, "run": cmd_run}[args.command](args)
+    except InputError as exc:
+        _say(f"warp: error: {exc}", err=True)
+        return InputError.exit_code
+    except RunError as exc:
+        _say(f"warp: failed: {exc}", err=True)
+        return RunError.exit_code
+    except KeyboardInterrupt:
+        _say("warp: interrupted", err=True)
+        return 1
+    except Exception as exc:  # a bug or an environment problem: say what, keep exit 1
+        if args.debug:
+            traceback.print_exc()
+        _say(f"warp: failed: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
+        return 1
+
+
+def _load(args):
+    from warp.study import load_study
+
+    return load_study(args.study, args.overrides)
+
+
+def cmd_check(args) -> int:
+    from warp.geometry import build_layout, model_symmetry
+    from warp.run import plan
+
+    p = plan(_load(args))
+    lay = p.layout
+    _say(f"# {args.study}: valid; study_id {p.study.study_id}")
+    _say(p.study.to_toml(units=True))
+    vol = build_layout(p.study).part_volumes()
+    peak = max(s.temperature for s in p.steps)
+    _say("# derived")
+    _say(f"#   model: {model_symmetry(p.study)} symmetry; body {lay.body.thickness:.3f} mm thick")
+    _say(f"#   bumps: {lay.bumps.count}; balls: {lay.balls.count if lay.balls else 0}")
+    _say("#   volumes (mm^3): " + ", ".join(f"{k} {v:.4g}" for k, v in vol.items()))
+    _say(f"#   load steps: {len(p.steps)}; reflow peak {peak:g} degC")
+    return 0
+
+
+def cmd_mesh(args) -> int:
+    import gmsh
+
+    from warp import mesher
+    from warp.run import plan
+
+    p = plan(_load(args))
+    out: Path = args.out
+    staging = out / f".staging-mesh-{p.study.study_id}"
+    if _rank() != 0:
+        return 0
+    gmsh.initialize(interruptible=False)
+    try:
+        info = mesher.generate(p.study, p.layout, p.symmetry)
+        if staging.exists():
+            shutil.rmtree(staging)
+        mesher.write_mesh(info, p.study, staging)
+        for item in staging.iterdir():
+            os.replace(item, out / item.name)
+    finally:
+        gmsh.finalize()
+        shutil.rmtree(staging, ignore_errors=True)
+    q = info.quality
+    _say(f"mesh written to {out}/mesh.msh ({info.symmetry} model, {info.seconds:.1f} s)")
+    _say(f"  {q.cells} tetrahedra, {q.nodes} nodes")
+    _say(
+        f"  quality minSICN: min {q.min_sicn:.3f}, 1st percentile {q.p01_sicn:.3f}, "
+        f"mean {q.mean_sicn:.3f}; worst in {q.worst_part} at {q.worst_location_mm} mm"
+    )
+    _say("  groups: " + ", ".join(info.groups))
+    _say("  cells by part: " + ", ".join(f"{k} {v}" for k, v in q.cells_by_part.items()))
+    return 0
+
+
+def cmd_run(args) -> int:
+    from warp.run import execute, plan
+    from warp.summary import describe
+
+    p = plan(_load(args))
+    from warp.progress import Reporter
+
+    reporter = Reporter(_rank(), quiet=args.quiet)
+    outcome = execute(p, args.out, reporter, write_fields=not args.no_fields)
+    _say(describe(outcome.dataset))
+    _say(f"results: {args.out / 'results.nc'}")
+    if not args.no_fields:
+        _say(f"ParaView: {args.out / 'fields'}/*.bp")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

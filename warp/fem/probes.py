@@ -1,0 +1,150 @@
+"""Read engineering quantities off a solved displacement field (collective).
+
+Point values (package bottom map, ball tips) come from exact FE evaluation;
+joint strains are volume averages over each joint's cells; interface
+tractions use the cell-average stress on both sides of each interface facet.
+Everything returned is the same on every rank.
+"""
+
+from __future__ import annotations
+
+import dolfinx
+import numpy as np
+import ufl
+from mpi4py import MPI
+
+from warp.fem.elasticity import ThermoElasticModel
+from warp.parts import is_interface
+
+
+class PointProbe:
+    """Evaluates a function at fixed points; each point is found once (collective)."""
+
+    def __init__(self, mesh: dolfinx.mesh.Mesh, points: np.ndarray):
+        self.mesh, self.points = mesh, np.ascontiguousarray(points, dtype=np.float64)
+        tree = dolfinx.geometry.bb_tree(mesh, mesh.topology.dim)
+        candidates = dolfinx.geometry.compute_collisions_points(tree, self.points)
+        colliding = dolfinx.geometry.compute_colliding_cells(mesh, candidates, self.points)
+        owned = mesh.topology.index_map(3).size_local
+        self.rows, self.cells = [], []
+        for i in range(len(self.points)):
+            links = colliding.links(i)
+            links = links[links < owned]
+            if len(links):
+                self.rows.append(i)
+                self.cells.append(links[0])
+        found = np.zeros(len(self.points), dtype=np.int32)
+        found[self.rows] = 1
+        total = mesh.comm.allreduce(found, op=MPI.SUM)
+        if np.any(total == 0):
+            bad = self.points[np.flatnonzero(total == 0)[0]]
+            raise RuntimeError(f"probe point {bad} mm lies outside the mesh")
+        self.share = 1.0 / total  # a point on a partition boundary is found twice
+
+    def __call__(self, f: dolfinx.fem.Function, component: int) -> np.ndarray:
+        local = np.zeros(len(self.points))
+        if self.rows:
+            vals = f.eval(self.points[self.rows], np.asarray(self.cells, dtype=np.int32))
+            local[self.rows] = vals[:, component]
+        return self.mesh.comm.allreduce(local * self.share, op=MPI.SUM)
+
+
+class JointAverages:
+    """Volume averages of a scalar over each joint (bump or ball) of one part."""
+
+    def __init__(self, model: ThermoElasticModel, part: str, centres_xy: np.ndarray):
+        pm = model.pm
+        self.comm = pm.comm
+        q0 = dolfinx.fem.functionspace(pm.mesh, ("DG", 0))
+        owned = pm.mesh.topology.index_map(3).size_local
+        cells = pm.cells(part)
+        self.cells = cells[cells < owned]
+        mids = dolfinx.mesh.compute_midpoints(pm.mesh, 3, self.cells)
+        d2 = ((mids[:, None, :2] - centres_xy[None, :, :]) ** 2).sum(axis=2)
+        self.joint = np.argmin(d2, axis=1) if len(centres_xy) else np.empty(0, int)
+        self.count = len(centres_xy)
+        w = ufl.TestFunction(q0)
+        dxp = model.dx(pm.groups[part][1])
+        eps = model.mechanical_strain()
+        dev = eps - ufl.tr(eps) / 3 * ufl.Identity(3)
+        eq = ufl.sqrt(2.0 / 3.0 * ufl.inner(dev, dev) + 1e-30)
+        self.form_eq = dolfinx.fem.form(eq * w * dxp)
+        self.volumes = self._sum(dolfinx.fem.form(w * dxp))
+
+    def _sum(self, form) -> np.ndarray:
+        vec = dolfinx.fem.assemble_vector(form)
+        per_joint = np.bincount(self.joint, weights=vec.array[self.cells], minlength=self.count)
+        return self.comm.allreduce(per_joint, op=MPI.SUM)
+
+    def strain_eq(self) -> np.ndarray:
+        """Volume-averaged von Mises equivalent mechanical strain of each joint (1)."""
+        return self._sum(self.form_eq) / self.volumes
+
+
+class InterfaceTractions:
+    """Peak peel (tensile normal) and shear traction on each named interface."""
+
+    def __init__(self, model: ThermoElasticModel):
+        pm = model.pm
+        self.pm, self.model = pm, model
+        msh = pm.mesh
+        tdim = msh.topology.dim
+        self.names = sorted(n for n, (d, _) in pm.groups.items() if d == 2 and is_interface(n))
+        q = dolfinx.fem.functionspace(msh, ("DG", 0, (3, 3)))
+        self.sigma = dolfinx.fem.Function(q, name="stress")
+        n_local = msh.topology.index_map(tdim).size_local + msh.topology.index_map(tdim).num_ghosts
+        self.exprs = []
+        for part in model.materials:
+            cells = pm.cells(part)
+            cells = cells[cells < n_local]
+            expr = dolfinx.fem.Expression(model.stress(part), q.element.interpolation_points)
+            self.exprs.append((expr, cells))
+        f2c = msh.topology.connectivity(tdim - 1, tdim)
+        msh.topology.create_connectivity(tdim - 1, 0)
+        f2v = msh.topology.connectivity(tdim - 1, 0)
+        x = msh.geometry.x
+        node_of = _vertex_to_node(msh)
+        self.facets = {}
+        for name in self.names:
+            facets = pm.facets(name)
+            pairs = np.array([f2c.links(f)[:2] for f in facets if len(f2c.links(f)) == 2])
+            verts = np.array([f2v.links(f) for f in facets if len(f2c.links(f)) == 2])
+            if len(pairs):
+                # vertex -> geometry node is the identity map for the affine meshes used here
+                p = x[node_of[verts]]
+                normal = np.cross(p[:, 1] - p[:, 0], p[:, 2] - p[:, 0])
+                normal /= np.linalg.norm(normal, axis=1)[:, None]
+            else:
+                pairs, normal = np.empty((0, 2), int), np.empty((0, 3))
+            self.facets[name] = (pairs, normal)
+
+    def update(self) -> None:
+        for expr, cells in self.exprs:
+            self.sigma.interpolate(expr, cells0=cells)
+
+    def maxima(self) -> tuple[np.ndarray, np.ndarray]:
+        """(peel_max, shear_max) in MPa per interface, in `names` order."""
+        self.update()
+        s = self.sigma.x.array.reshape(-1, 3, 3)
+        peel = np.full(len(self.names), -np.inf)
+        shear = np.zeros(len(self.names))
+        for i, name in enumerate(self.names):
+            pairs, n = self.facets[name]
+            if len(pairs):
+                sig = 0.5 * (s[pairs[:, 0]] + s[pairs[:, 1]])
+                t = np.einsum("fij,fj->fi", sig, n)
+                tn = np.einsum("fi,fi->f", t, n)
+                ts = np.linalg.norm(t - tn[:, None] * n, axis=1)
+                peel[i], shear[i] = tn.max(), ts.max()
+        comm = self.pm.comm
+        return comm.allreduce(peel, op=MPI.MAX), comm.allreduce(shear, op=MPI.MAX)
+
+
+def _vertex_to_node(msh: dolfinx.mesh.Mesh) -> np.ndarray:
+    """Map from topology vertex index to geometry node index (tetrahedra)."""
+    tdim = msh.topology.dim
+    verts = msh.topology.connectivity(tdim, 0).array.reshape(-1, 4)
+    nverts = msh.topology.index_map(0).size_local + msh.topology.index_map(0).num_ghosts
+    out = np.empty(nverts, dtype=np.int64)
+    out[verts.ravel()] = msh.geometry.dofmap[: len(verts), :4].ravel()
+    return out

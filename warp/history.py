@@ -1,0 +1,129 @@
+"""Load histories: the temperature points a study solves, with their times and phases.
+
+Temperatures in degC, times in s. The reflow profile follows the IPC/JEDEC
+J-STD-020 classification profile (reference-data.md 4.1, [S68], [S69]).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from warp.errors import InputError
+from warp.study import Study
+
+
+@dataclass(frozen=True)
+class Step:
+    """One solved point of the load history."""
+
+    time: float  # s
+    temperature: float  # degC
+    phase: str  # "mold-cooldown", "reflow"
+    label: str = ""  # profile corner name, e.g. "T_p"
+
+
+@dataclass(frozen=True)
+class ReflowProfile:
+    """J-STD-020 classification profile corners (degC, s, K/s)."""
+
+    t_smin: float
+    t_smax: float
+    t_liquidus: float
+    peak: float
+    preheat_time: float = 90.0  # within 60-120 s (rev D) [S68]
+    time_near_peak: float = 30.0  # within 5 K of the peak: 30 s Pb-free [S68]
+    ramp_up: float = 2.0  # <= 3 K/s [S68]
+    ramp_down: float = 3.0  # <= 6 K/s [S68]
+
+
+PROFILES = {
+    "jstd020-pbfree": dict(t_smin=150.0, t_smax=200.0, t_liquidus=217.0),
+    "jstd020-snpb": dict(t_smin=100.0, t_smax=150.0, t_liquidus=183.0, time_near_peak=20.0),
+}
+
+
+def classification_peak(profile: str, thickness_mm: float, volume_mm3: float) -> float:
+    """J-STD-020 peak (classification) temperature for a package thickness and volume.
+
+    Pb-free: Table 4-2; SnPb: 240 degC for thin (< 2.5 mm) small (< 350 mm^3)
+    packages, 225 degC otherwise ([S69]). Volume and thickness exclude balls.
+    """
+    if profile == "jstd020-snpb":
+        return 240.0 if thickness_mm < 2.5 and volume_mm3 < 350.0 else 225.0
+    if thickness_mm < 1.6:
+        return 260.0
+    column = 0 if volume_mm3 < 350 else (1 if volume_mm3 <= 2000 else 2)
+    return (260.0, 250.0, 245.0)[column] if thickness_mm < 2.5 else (250.0, 245.0, 245.0)[column]
+
+
+def _ramp(t0: float, temp0: float, temp1: float, rate: float, max_step: float) -> tuple:
+    """Times and temperatures strictly after (t0, temp0) up to temp1, no step above max_step."""
+    n = max(1, int(np.ceil(abs(temp1 - temp0) / max_step - 1e-9)))
+    temps = np.linspace(temp0, temp1, n + 1)[1:]
+    times = t0 + np.abs(temps - temp0) / rate
+    return times, temps
+
+
+def build_history(study: Study, package_thickness: float, package_volume: float) -> list[Step]:
+    """Steps: stress-free molding point, cool-down to room, then the reflow profile."""
+    p = study.process
+    if p.room_temperature >= p.molding_temperature:
+        raise InputError(
+            f"process.room_temperature = {p.room_temperature}: must be below "
+            f"process.molding_temperature = {p.molding_temperature} degC"
+        )
+    steps = [Step(0.0, p.molding_temperature, "mold-cooldown", "T_mold")]
+    times, temps = _ramp(
+        0.0, p.molding_temperature, p.room_temperature, p.cooldown_rate, p.cooldown_step
+    )
+    steps += [Step(t, temp, "mold-cooldown") for t, temp in zip(times, temps, strict=True)]
+    steps[-1] = Step(steps[-1].time, steps[-1].temperature, "mold-cooldown", "T_room")
+    if study.reflow.enabled:
+        steps += reflow_steps(study, steps[-1].time, package_thickness, package_volume)
+    return steps
+
+
+def reflow_steps(
+    study: Study, t_start: float, package_thickness: float, package_volume: float
+) -> list[Step]:
+    """The J-STD-020 profile from room temperature to the peak and back."""
+    r = study.reflow
+    peak = r.peak
+    if peak is None:
+        peak = classification_peak(r.profile, package_thickness, package_volume)
+    prof = ReflowProfile(peak=peak, **PROFILES[r.profile])
+    room = study.process.room_temperature
+    if not room < prof.t_smin:
+        raise InputError(
+            f"process.room_temperature = {room}: must be below the profile's preheat "
+            f"start {prof.t_smin} degC"
+        )
+    if not prof.t_liquidus + 5.0 < peak <= 300.0:
+        raise InputError(
+            f"reflow.peak = {peak}: must lie above the liquidus + 5 K "
+            f"({prof.t_liquidus + 5.0} degC) and at most 300 degC"
+        )
+    corners = [  # (temperature, duration to reach it from the previous corner or rate, label)
+        (prof.t_smin, None, "T_smin"),
+        (prof.t_smax, prof.preheat_time, "T_smax"),
+        (prof.t_liquidus, None, "T_L"),
+        (peak - 5.0, None, ""),
+        (peak, prof.time_near_peak / 2, "T_p"),
+        (peak - 5.0, prof.time_near_peak / 2, ""),
+        (prof.t_liquidus, None, "T_L"),
+        (room, None, "T_room"),
+    ]
+    steps, t, temp = [], t_start, room
+    for target, duration, label in corners:
+        if duration is not None:
+            rate = abs(target - temp) / duration
+        else:
+            rate = prof.ramp_up if target > temp else prof.ramp_down
+        times, temps = _ramp(t, temp, target, rate, r.sample_step)
+        new = [Step(ti, te, "reflow") for ti, te in zip(times, temps, strict=True)]
+        new[-1] = Step(new[-1].time, new[-1].temperature, "reflow", label)
+        steps += new
+        t, temp = times[-1], target
+    return steps

@@ -1,0 +1,263 @@
+"""Material library: sourced property data, evaluated at a temperature.
+
+The data live in the TOML files beside this module (format: README.md here).
+Properties are plain numpy functions of temperature in degC; the FE modules
+turn them into per-cell fields. Stiffness is returned in MPa, thermal strain
+as a dimensionless (x, y, z) triple relative to a stress-free temperature.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from warp.errors import InputError
+
+LIBRARY = Path(__file__).parent
+
+PROPERTY_UNITS = {
+    "E": "MPa",
+    "nu": "1",
+    "C11": "MPa",
+    "C12": "MPa",
+    "C44": "MPa",
+    "crystal_angle": "deg",
+    "cte": "ppm/K",
+    "cte_z": "ppm/K",
+    "tg": "degC",
+    "E_below_tg": "MPa",
+    "E_above_tg": "MPa",
+    "cte_below_tg": "ppm/K",
+    "cte_above_tg": "ppm/K",
+    "cte_z_above_tg": "ppm/K",
+    "tg_width": "K",
+    "solidus": "degC",
+    "E_molten": "MPa",
+    "k": "W/(m.K)",
+    "k_z": "W/(m.K)",
+    "density": "kg/m^3",
+    "cp": "J/(kg.K)",
+}
+LEVELS = {"V1", "V2", "C", "illustrative"}
+KINDS = {"semiconductor", "metal", "solder", "mold_compound", "substrate", "adhesive"}
+
+
+class Table:
+    """A piecewise-linear function of temperature, constant beyond its ends.
+
+    Repeated temperatures make a step (the value right of the step wins).
+    `integral(a, b)` is exact, which turns a tangent CTE into thermal strain.
+    """
+
+    def __init__(self, points: list[tuple[float, float]] | float):
+        if np.isscalar(points):
+            points = [(0.0, float(points))]
+        arr = np.asarray(points, dtype=float).reshape(-1, 2)
+        self.t, self.v = arr[:, 0], arr[:, 1]
+        if np.any(np.diff(self.t) < 0):
+            raise ValueError("table temperatures must ascend")
+
+    def __call__(self, temp: np.ndarray | float) -> np.ndarray:
+        temp = np.asarray(temp, dtype=float)
+        idx = np.searchsorted(self.t, temp, side="right") - 1
+        idx = np.clip(idx, 0, len(self.t) - 1)
+        nxt = np.minimum(idx + 1, len(self.t) - 1)
+        width = self.t[nxt] - self.t[idx]
+        frac = np.where(width > 0, (temp - self.t[idx]) / np.where(width > 0, width, 1.0), 0.0)
+        frac = np.clip(frac, 0.0, 1.0)
+        return self.v[idx] + frac * (self.v[nxt] - self.v[idx])
+
+    def antiderivative(self, temp: np.ndarray | float) -> np.ndarray:
+        """F(T) = integral of the table from its first temperature to T."""
+        temp = np.asarray(temp, dtype=float)
+        t, v = self.t, self.v
+        seg = np.concatenate([[0.0], np.cumsum(0.5 * (v[1:] + v[:-1]) * np.diff(t))])
+        below = (temp - t[0]) * v[0]
+        above = seg[-1] + (temp - t[-1]) * v[-1]
+        idx = np.clip(np.searchsorted(t, temp, side="right") - 1, 0, len(t) - 1)
+        inside = seg[idx] + 0.5 * (self(temp) + v[idx]) * (temp - t[idx])
+        return np.where(temp < t[0], below, np.where(temp >= t[-1], above, inside))
+
+    def integral(self, a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
+        return self.antiderivative(b) - self.antiderivative(a)
+
+
+@dataclass(frozen=True)
+class Material:
+    """One material with study overrides applied; evaluate properties at T (degC)."""
+
+    name: str
+    long_name: str
+    kind: str
+    elasticity: str
+    values: dict  # property name -> float or Table
+
+    def has(self, prop: str) -> bool:
+        return prop in self.values
+
+    def scalar(self, prop: str) -> float:
+        value = self.values[prop]
+        if isinstance(value, Table):
+            raise InputError(f"material {self.name}: property {prop} must be a single value")
+        return float(value)
+
+    def _table(self, prop: str) -> Table:
+        value = self.values[prop]
+        return value if isinstance(value, Table) else Table(value)
+
+    def _tg_table(self, below: str, above: str) -> Table:
+        tg, width = self.scalar("tg"), self.values.get("tg_width", 0.0)
+        low, high = self.scalar(below), self.scalar(above)
+        return Table([(tg - width / 2, low), (tg + width / 2, high)])
+
+    @functools.cached_property
+    def youngs_modulus(self) -> Table:
+        """E(T) in MPa, including the step at Tg when the material has one."""
+        if self.has("E_below_tg"):
+            return self._tg_table("E_below_tg", "E_above_tg")
+        return self._table("E")
+
+    def E(self, temp: np.ndarray | float) -> np.ndarray:
+        """Young's modulus in MPa; above the solidus, the molten stand-in modulus."""
+        e = self.youngs_modulus(temp)
+        if self.has("solidus"):
+            e = np.where(np.asarray(temp) > self.scalar("solidus"), self.scalar("E_molten"), e)
+        return e
+
+    def nu(self, temp: np.ndarray | float) -> np.ndarray:
+        return self._table("nu")(temp)
+
+    def is_molten(self, temp: float) -> bool:
+        return self.has("solidus") and temp > self.scalar("solidus")
+
+    @functools.cached_property
+    def _cte_tables(self) -> tuple[Table, Table]:
+        if self.has("cte_below_tg"):
+            inplane = self._tg_table("cte_below_tg", "cte_above_tg")
+        else:
+            inplane = self._table("cte")
+        if self.has("cte_z") and self.has("cte_z_above_tg"):
+            normal = self._tg_table("cte_z", "cte_z_above_tg")
+        elif self.has("cte_z"):
+            normal = self._table("cte_z")
+        else:
+            normal = inplane
+        return inplane, normal
+
+    def cte(self, temp: np.ndarray | float) -> np.ndarray:
+        """Tangent CTE (in-plane, out-of-plane) in ppm/K."""
+        inplane, normal = self._cte_tables
+        return np.array([inplane(temp), normal(temp)])
+
+    def thermal_strain(self, temp: float, stress_free: float) -> np.ndarray:
+        """Free thermal strain (x, y, z) from the stress-free temperature to `temp`."""
+        inplane, normal = self._cte_tables
+        exy = float(inplane.integral(stress_free, temp)) * 1e-6
+        ez = float(normal.integral(stress_free, temp)) * 1e-6
+        return np.array([exy, exy, ez])
+
+    def stiffness(self, temp: float) -> np.ndarray:
+        """6x6 Voigt stiffness (11, 22, 33, 23, 13, 12; engineering shear) in MPa."""
+        if self.elasticity == "cubic":
+            c11, c12, c44 = (self.scalar(p) for p in ("C11", "C12", "C44"))
+            angle = self.values.get("crystal_angle", 0.0)
+            return rotate_voigt(cubic_voigt(c11, c12, c44), angle)
+        e, nu = float(self.E(temp)), float(self.nu(temp))
+        return isotropic_voigt(e, nu)
+
+    def lame(self, temp: float) -> tuple[float, float]:
+        """Lame constants (lambda, mu) in MPa of an isotropic material."""
+        e, nu = float(self.E(temp)), float(self.nu(temp))
+        return e * nu / ((1 + nu) * (1 - 2 * nu)), e / (2 * (1 + nu))
+
+
+def isotropic_voigt(e: float, nu: float) -> np.ndarray:
+    lam, mu = e * nu / ((1 + nu) * (1 - 2 * nu)), e / (2 * (1 + nu))
+    c = np.zeros((6, 6))
+    c[:3, :3] = lam
+    c[range(3), range(3)] += 2 * mu
+    c[range(3, 6), range(3, 6)] = mu
+    return c
+
+
+def cubic_voigt(c11: float, c12: float, c44: float) -> np.ndarray:
+    c = np.full((3, 3), c12)
+    np.fill_diagonal(c, c11)
+    out = np.zeros((6, 6))
+    out[:3, :3] = c
+    out[range(3, 6), range(3, 6)] = c44
+    return out
+
+
+_VOIGT = [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1)]
+
+
+def rotate_voigt(c: np.ndarray, angle_deg: float) -> np.ndarray:
+    """Rotate a Voigt stiffness about z by angle_deg (crystal axes to package axes)."""
+    t = np.radians(angle_deg)
+    r = np.array([[np.cos(t), -np.sin(t), 0], [np.sin(t), np.cos(t), 0], [0, 0, 1]])
+    full = np.zeros((3, 3, 3, 3))
+    for a, (i, j) in enumerate(_VOIGT):
+        for b, (k, m) in enumerate(_VOIGT):
+            for p, q in {(i, j), (j, i)}:
+                for s, u in {(k, m), (m, k)}:
+                    full[p, q, s, u] = c[a, b]
+    rot = np.einsum("ip,jq,kr,ls,pqrs->ijkl", r, r, r, r, full)
+    return np.array([[rot[i, j, k, m] for (k, m) in _VOIGT] for (i, j) in _VOIGT])
+
+
+# ---------------------------------------------------------------- library
+
+
+@functools.cache
+def library() -> dict[str, dict]:
+    """All material definitions shipped with warp, by name."""
+    out = {}
+    for path in sorted(LIBRARY.glob("*.toml")):
+        with path.open("rb") as fh:
+            out[path.stem] = tomllib.load(fh)
+    return out
+
+
+def check_overrides(overrides: dict[str, dict]) -> None:
+    """Refuse overrides of unknown materials or unknown property names."""
+    lib = library()
+    for name, props in overrides.items():
+        if name not in lib:
+            raise ValueError(f"unknown material '{name}'; known: {', '.join(sorted(lib))}")
+        for prop, value in props.items():
+            if prop not in PROPERTY_UNITS:
+                raise ValueError(
+                    f"materials.{name}: unknown property '{prop}'; "
+                    f"allowed: {', '.join(PROPERTY_UNITS)}"
+                )
+            if not isinstance(value, (int, float)):
+                try:
+                    Table(value)
+                except ValueError as exc:
+                    raise ValueError(f"materials.{name}.{prop}: {exc}") from None
+
+
+def get_material(name: str, overrides: dict[str, dict] | None = None, field: str = "") -> Material:
+    """The named library material with any study overrides applied."""
+    lib = library()
+    if name not in lib:
+        where = f"{field} = {name!r}: " if field else ""
+        raise InputError(f"{where}unknown material; known: {', '.join(sorted(lib))}")
+    data = lib[name]
+    values = {}
+    for prop, entry in data.get("properties", {}).items():
+        values[prop] = Table(entry["table"]) if "table" in entry else float(entry["value"])
+    for prop, value in (overrides or {}).get(name, {}).items():
+        values[prop] = float(value) if isinstance(value, (int, float)) else Table(value)
+    return Material(
+        name=name,
+        long_name=data.get("long_name", name),
+        kind=data.get("kind", ""),
+        elasticity=data.get("elasticity", "isotropic"),
+        values=values,
+    )

@@ -1,0 +1,396 @@
+"""Gmsh model of the package: OCC solids, one conformal fragment, named physical groups.
+
+Thin layers (the bump gap and the die-to-heat-sink gap) are swept with a
+fixed number of element layers, so a 0.03 mm gap costs layers, not millions
+of isotropic tetrahedra; the thick parts are meshed freely with a size per
+part. Part tags come from the fragment bookkeeping; surfaces and interfaces
+from face adjacency. Everything here runs on one MPI rank.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import gmsh
+import numpy as np
+
+from warp import sweep
+from warp.errors import RunError
+from warp.geometry import Box, JointArray, PackageLayout
+from warp.parts import PART_ORDER, interface_name
+from warp.study import Study
+
+
+@dataclass
+class MeshQuality:
+    """Element quality summary; SICN and SIGE are 1 for an ideal tetrahedron."""
+
+    cells: int
+    nodes: int
+    min_sicn: float
+    p01_sicn: float
+    mean_sicn: float
+    min_sige: float
+    worst_part: str
+    worst_location_mm: list[float]
+    cells_by_part: dict[str, int] = field(default_factory=dict)
+    volume_by_part_mm3: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class MeshInfo:
+    """What the mesher made: groups by name, the model symmetry and its quality."""
+
+    groups: dict[str, tuple[int, int]]  # name -> (dim, tag)
+    symmetry: str
+    quality: MeshQuality
+    seconds: float
+
+
+class PackageModel:
+    """Builds the Gmsh model of a layout in the current Gmsh session (rank 0 only)."""
+
+    def __init__(self, study: Study, layout: PackageLayout, symmetry: str):
+        self.study, self.layout, self.symmetry = study, layout, symmetry
+        body = layout.body
+        self.x0 = 0.0 if symmetry == "quarter" else body.x0
+        self.y0 = 0.0 if symmetry == "quarter" else body.y0
+        self.x1, self.y1 = body.x1, body.y1
+        self.scale = 1.0 / study.mesh.refinement
+        self.part_of: dict[int, str] = {}  # volume tag -> part name
+
+    # ------------------------------------------------------------ geometry
+
+    def _clip(self, box: Box) -> Box:
+        return Box(max(box.x0, self.x0), max(box.y0, self.y0), box.z0, box.x1, box.y1, box.z1)
+
+    def _add_box(self, box: Box) -> int:
+        b = self._clip(box)
+        return gmsh.model.occ.addBox(b.x0, b.y0, b.z0, b.x1 - b.x0, b.y1 - b.y0, b.z1 - b.z0)
+
+    def _region_rect(self, box: Box, z: float) -> int:
+        b = self._clip(box)
+        return gmsh.model.occ.addRectangle(b.x0, b.y0, z, b.x1 - b.x0, b.y1 - b.y0)
+
+    def _in_region(self, xy: np.ndarray, radius: float) -> np.ndarray:
+        return (xy[:, 0] + radius > self.x0 + 1e-9) & (xy[:, 1] + radius > self.y0 + 1e-9)
+
+    def _bump(self, x: float, y: float, bumps: JointArray) -> int:
+        r = bumps.diameter / 2
+        levels = [(bumps.z0, r * _AREA), (bumps.z1, r * _AREA)]
+        return self._clip_joint(x, y, r, bumps, _prism(x, y, levels, JOINT_SIDES))
+
+    def _ball(self, x: float, y: float, balls: JointArray) -> int:
+        r = balls.diameter / 2
+        return self._clip_joint(x, y, r, balls, _prism(x, y, ball_sections(balls), JOINT_SIDES))
+
+    def _clip_joint(self, x: float, y: float, r: float, joint: JointArray, tag: int) -> int:
+        """Cut a joint on a symmetry plane down to its part inside the model region."""
+        if x - r >= self.x0 and y - r >= self.y0:
+            return tag
+        box = self._add_box(Box(x - 2 * r, y - 2 * r, joint.z0, x + 2 * r, y + 2 * r, joint.z1))
+        out, _ = gmsh.model.occ.intersect([(3, tag)], [(3, box)])
+        return out[0][1]
+
+    def _joints(self, joints: JointArray | None, make) -> list[int]:
+        if joints is None:
+            return []
+        keep = np.flatnonzero(self._in_region(joints.xy, joints.diameter / 2))
+        return [make(*joints.xy[i], joints) for i in keep]
+
+    def build(self) -> None:
+        """Create and fragment all solids; fill `part_of` and the swept (layered) volumes.
+
+        Fragment pieces shared by several inputs go to the last one, so the bumps
+        claim their cylinders from the underfill box and the die, gaps and heat
+        sink claim theirs from the mold body.
+        """
+        occ, lay, layers = gmsh.model.occ, self.layout, self.study.mesh.layers
+        bump_span = (layers.bump_gap, lay.bump_gap.z0, lay.bump_gap.z1)
+        gap_span = (layers.gap, lay.gap.z0, lay.gap.z1)
+        free = (0, 0.0, 0.0)
+        mold_body = Box(lay.body.x0, lay.body.y0, lay.carrier.z1, *_top(lay.body))
+        inputs = [  # (part, OCC volume, (element layers, z0, z1) or free)
+            ("carrier", self._add_box(lay.carrier), free),
+            ("mold", self._add_box(mold_body), free),
+            ("mold", self._add_box(lay.bump_gap), bump_span),
+            ("mold", self._add_box(lay.gap), gap_span),
+            ("die", self._add_box(lay.die), free),
+            ("heat_sink", self._add_box(lay.heat_sink), free),
+        ]
+        inputs += [("bumps", t, bump_span) for t in self._joints(lay.bumps, self._bump)]
+        inputs += [("balls", t, free) for t in self._joints(lay.balls, self._ball)]
+        volumes = [(3, t) for _, t, _ in inputs]
+        _, out_map = occ.fragment(volumes[:1], volumes[1:])
+        occ.synchronize()
+        claimed: dict[int, tuple[str, tuple]] = {}
+        for (part, _, span), pieces in zip(inputs, out_map, strict=True):
+            for _, tag in pieces:
+                claimed[tag] = (part, span)
+        missing = {t for _, t in gmsh.model.getEntities(3)} - set(claimed)
+        if missing:
+            raise RunError(f"geometry: volumes {sorted(missing)} belong to no part")
+        self.part_of = {tag: part for tag, (part, _) in claimed.items()}
+        self.swept = [
+            sweep.classify(tag, n, z0, z1) for tag, (_, (n, z0, z1)) in sorted(claimed.items()) if n
+        ]
+
+    # ------------------------------------------------------------ groups
+
+    def name_groups(self) -> dict[str, tuple[int, int]]:
+        """Physical groups: one per part, per named outer surface and per interface."""
+        model = gmsh.model
+        by_part: dict[str, list[int]] = {}
+        for tag, part in self.part_of.items():
+            by_part.setdefault(part, []).append(tag)
+        surfaces: dict[str, list[int]] = {}
+        z_top = self.layout.body.z1
+        for _, face in model.getEntities(2):
+            vols = [v for v in model.getAdjacencies(2, face)[0]]
+            parts = sorted({self.part_of[v] for v in vols})
+            if len(vols) == 2 and len(parts) == 2:
+                surfaces.setdefault(interface_name(*parts), []).append(face)
+            elif len(vols) == 1:
+                bb = model.getBoundingBox(2, face)
+                name = self._outer_name(parts[0], bb, z_top)
+                if name:
+                    surfaces.setdefault(name, []).append(face)
+        groups: dict[str, tuple[int, int]] = {}
+        tag = 1
+        for part in PART_ORDER:
+            if part in by_part:
+                model.addPhysicalGroup(3, sorted(by_part[part]), tag, name=part)
+                groups[part] = (3, tag)
+                tag += 1
+        for name in sorted(surfaces):
+            model.addPhysicalGroup(2, sorted(surfaces[name]), tag, name=name)
+            groups[name] = (2, tag)
+            tag += 1
+        return groups
+
+    def _outer_name(self, part: str, bb: list[float], z_top: float) -> str:
+        tol = 1e-6
+        flat = [abs(bb[k] - bb[k + 3]) < tol for k in range(3)]
+        if flat[2] and abs(bb[2]) < tol and part == "carrier":
+            return "carrier_bottom"
+        if flat[2] and abs(bb[2] - z_top) < tol and part == "heat_sink":
+            return "heat_sink_top"
+        if self.symmetry == "quarter" and flat[0] and abs(bb[0] - self.x0) < tol:
+            return "symmetry_x"
+        if self.symmetry == "quarter" and flat[1] and abs(bb[1] - self.y0) < tol:
+            return "symmetry_y"
+        return ""
+
+    # ------------------------------------------------------------ sizes
+
+    def part_sizes(self) -> dict[str, float]:
+        """Target element size of each part in mm (after the refinement factor)."""
+        s, lay = self.study.mesh.size, self.layout
+        bumps = s.bumps if s.bumps is not None else lay.bumps.diameter / 2
+        sizes = {
+            "carrier": s.carrier,
+            "die": s.die,
+            "bumps": bumps,
+            "mold": s.mold,
+            "heat_sink": s.heat_sink,
+        }
+        if lay.balls is not None:
+            sizes["balls"] = s.balls if s.balls is not None else lay.balls.diameter / 2
+        return {k: v * self.scale for k, v in sizes.items()}
+
+    def set_sizes(self) -> None:
+        """Constant size per part, graded from the bump size around the bump array."""
+        fields = gmsh.model.mesh.field
+        sizes = self.part_sizes()
+        ids = []
+        for part, size in sizes.items():
+            vols = [t for t, p in self.part_of.items() if p == part]
+            fid = fields.add("Constant")
+            fields.setNumber(fid, "VIn", size)
+            fields.setNumbers(fid, "VolumesList", vols)
+            fields.setNumber(fid, "IncludeBoundary", 1)
+            ids.append(fid)
+        bump_curves = []
+        for tag, part in self.part_of.items():
+            if part == "bumps":
+                faces = gmsh.model.getBoundary([(3, tag)], oriented=False)
+                curves = gmsh.model.getBoundary(faces, combined=False, oriented=False)
+                bump_curves += [abs(c) for _, c in curves]
+        if bump_curves:
+            dist = fields.add("Distance")
+            fields.setNumbers(dist, "CurvesList", sorted(set(bump_curves)))
+            fields.setNumber(dist, "Sampling", 12)
+            grade = fields.add("Threshold")
+            pitch = self.study.bumps.pitch
+            fields.setNumber(grade, "InField", dist)
+            fields.setNumber(grade, "SizeMin", sizes["bumps"])
+            fields.setNumber(grade, "SizeMax", max(sizes.values()))
+            fields.setNumber(grade, "DistMin", 0.5 * pitch)
+            fields.setNumber(grade, "DistMax", pitch + 4 * sizes["bumps"])
+            ids.append(grade)
+        smallest = fields.add("Min")
+        fields.setNumbers(smallest, "FieldsList", ids)
+        fields.setAsBackgroundMesh(smallest)
+        gmsh.option.setNumber("Mesh.MeshSizeExtendFromBoundary", 0)
+        gmsh.option.setNumber("Mesh.MeshSizeFromPoints", 0)
+        gmsh.option.setNumber("Mesh.MeshSizeFromCurvature", 0)
+
+    # ------------------------------------------------------------ quality
+
+    def quality(self) -> MeshQuality:
+        """Quality of the generated tetrahedra, worst element located by part."""
+        model = gmsh.model
+        sicn_all, sige_all, parts, centres = [], [], [], []
+        cells_by_part: dict[str, int] = {}
+        volume_by_part: dict[str, float] = {}
+        for tag, part in self.part_of.items():
+            types, elem_tags, _ = model.mesh.getElements(3, tag)
+            for etype, etags in zip(types, elem_tags, strict=True):
+                if len(etags) == 0:
+                    continue
+                sicn_all.append(model.mesh.getElementQualities(etags, "minSICN"))
+                sige_all.append(model.mesh.getElementQualities(etags, "minSIGE"))
+                vol = model.mesh.getElementQualities(etags, "volume")
+                parts += [part] * len(etags)
+                centres.append(
+                    np.reshape(model.mesh.getBarycenters(etype, tag, False, True), (-1, 3))
+                )
+                cells_by_part[part] = cells_by_part.get(part, 0) + len(etags)
+                volume_by_part[part] = volume_by_part.get(part, 0.0) + float(np.sum(vol))
+        sicn = np.concatenate(sicn_all)
+        sige = np.concatenate(sige_all)
+        centre = np.concatenate(centres)
+        worst = int(np.argmin(sicn))
+        nodes = len(model.mesh.getNodes()[0])
+        return MeshQuality(
+            cells=int(sicn.size),
+            nodes=nodes,
+            min_sicn=float(sicn.min()),
+            p01_sicn=float(np.percentile(sicn, 1)),
+            mean_sicn=float(sicn.mean()),
+            min_sige=float(sige.min()),
+            worst_part=parts[worst],
+            worst_location_mm=[round(float(c), 4) for c in centre[worst]],
+            cells_by_part=cells_by_part,
+            volume_by_part_mm3=volume_by_part,
+        )
+
+
+JOINT_SIDES = 8
+"""Joints are meshed as regular polygonal (ruled) solids of this many sides, with
+cross-sections of the same area as the round design, so meshed and designed
+volumes agree exactly and a bump costs a handful of elements."""
+
+_AREA = np.sqrt(2 * np.pi / (JOINT_SIDES * np.sin(2 * np.pi / JOINT_SIDES)))
+"""Circumradius of the equal-area polygon per unit circle radius."""
+
+
+def ball_sections(balls: JointArray, count: int = 2) -> list[tuple[float, float]]:
+    """(z, polygon circumradius) sections of a ball whose ruled volume equals the design.
+
+    The pads keep the equal-area radius of the round pads; the inner sections
+    follow the sphere, scaled by the one factor that restores the truncated
+    sphere's volume lost to the straight (ruled) profile between sections.
+    """
+    r = balls.diameter / 2
+    zc = 0.5 * (balls.z0 + balls.z1)
+    zs = np.linspace(balls.z0, balls.z1, count + 1)
+    radii = np.sqrt(r * r - (zs - zc) ** 2) * _AREA
+    inner = np.zeros_like(radii, dtype=bool)
+    inner[1:-1] = True
+    k = JOINT_SIDES / 2 * np.sin(2 * np.pi / JOINT_SIDES)
+    # volume(s) = sum dz/3 * k * (a^2 + ab + b^2) with inner radii scaled by s: quadratic in s
+    coef = np.zeros(3)
+    dz = zs[1] - zs[0]
+    for a_i in range(count):
+        a, b = radii[a_i], radii[a_i + 1]
+        pa, pb = inner[a_i], inner[a_i + 1]
+        for (u, pu), (v, pv) in (((a, pa), (a, pa)), ((a, pa), (b, pb)), ((b, pb), (b, pb))):
+            coef[int(pu) + int(pv)] += k * dz / 3 * u * v
+    coef[0] -= balls.joint_volume
+    s = max(np.roots(coef[::-1]).real)
+    radii[inner] *= s
+    return list(zip(zs.tolist(), radii.tolist(), strict=True))
+
+
+def _prism(x: float, y: float, sections: list[tuple[float, float]], sides: int) -> int:
+    """A ruled solid through regular polygons (z, circumradius) centred on (x, y)."""
+    occ = gmsh.model.occ
+    wires = []
+    for z, radius in sections:
+        angles = np.pi / sides + 2 * np.pi * np.arange(sides) / sides
+        pts = [occ.addPoint(x + radius * np.cos(a), y + radius * np.sin(a), z) for a in angles]
+        lines = [occ.addLine(pts[i], pts[(i + 1) % sides]) for i in range(sides)]
+        wires.append(occ.addWire(lines))
+    out = occ.addThruSections(wires, makeSolid=True, makeRuled=True)
+    return next(t for d, t in out if d == 3)
+
+
+def _top(body: Box) -> tuple[float, float, float]:
+    return body.x1, body.y1, body.z1
+
+
+def generate(study: Study, layout: PackageLayout, symmetry: str) -> MeshInfo:
+    """Build, mesh and name the package in the current Gmsh session; check quality.
+
+    The caller owns gmsh.initialize()/finalize(). Raises RunError when the worst
+    element stays below `mesh.min_quality` after optimisation.
+    """
+    start = time.perf_counter()
+    gmsh.model.add("package")
+    gmsh.option.setNumber("General.Terminal", 0)
+    gmsh.option.setNumber("Geometry.OCCParallel", 1)
+    model = PackageModel(study, layout, symmetry)
+    model.build()
+    groups = model.name_groups()
+    model.set_sizes()
+    sweep.constrain(model.swept)
+    gmsh.option.setNumber("Mesh.Algorithm", 6)
+    gmsh.option.setNumber("Mesh.Algorithm3D", 1)
+    gmsh.model.mesh.generate(2)
+    sweep.fill(model.swept)
+    gmsh.option.setNumber("Mesh.MeshOnlyEmpty", 1)
+    gmsh.model.mesh.generate(3)
+    quality = model.quality()
+    if quality.min_sicn < study.mesh.min_quality:
+        swept = {v.tag for v in model.swept}
+        free = [(3, t) for t in model.part_of if t not in swept]
+        gmsh.model.mesh.optimize("Netgen", dimTags=free)
+        quality = model.quality()
+    if quality.min_sicn < study.mesh.min_quality:
+        raise RunError(
+            f"mesh: worst element quality {quality.min_sicn:.3g} (minSICN) in the "
+            f"{quality.worst_part} at {quality.worst_location_mm} mm stays below "
+            f"mesh.min_quality = {study.mesh.min_quality} after optimisation; "
+            "change the part sizes or mesh.refinement"
+        )
+    return MeshInfo(groups, symmetry, quality, time.perf_counter() - start)
+
+
+def write_mesh(info: MeshInfo, study: Study, out_dir: Path) -> None:
+    """Write mesh.msh, markers.json (name -> dim, tag) and quality.json into out_dir."""
+    from warp import __version__
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    gmsh.write(str(out_dir / "mesh.msh"))
+    markers = {name: {"dim": d, "tag": t} for name, (d, t) in info.groups.items()}
+    (out_dir / "markers.json").write_text(json.dumps(markers, indent=2) + "\n")
+    summary = {
+        "warp_version": __version__,
+        "study_id": study.study_id,
+        "symmetry": info.symmetry,
+        "mesh_seconds": round(info.seconds, 3),
+        **asdict(info.quality),
+    }
+    (out_dir / "quality.json").write_text(json.dumps(summary, indent=2) + "\n")
+
+
+def layer_heights(study: Study) -> dict[str, float]:
+    """Element height through each swept layer in mm (for reports and tests)."""
+    return {
+        "bump_gap": study.bumps.height / study.mesh.layers.bump_gap,
+        "gap": study.heat_sink.gap / study.mesh.layers.gap,
+    }

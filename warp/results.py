@@ -1,0 +1,138 @@
+"""The results contract (../shared/results-schema.md): build, check, write and read.
+
+Pure xarray; no DOLFINx. The tables below are the single source of each
+variable's dims, units and long name, so writing and checking cannot drift.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from warp.errors import InputError
+
+SCHEMA_VERSION = "1"
+
+VARIABLES = {
+    "warpage": (("step",), "um", "signed warpage of the package bottom surface"),
+    "coplanarity": (("step",), "um", "peak-to-valley of the seating surface about its plane"),
+    "surface_dz": (("step", "x", "y"), "um", "out-of-plane displacement of the package bottom"),
+    "bump_strain_eq": (("step", "bump"), "1", "volume-averaged von Mises mechanical strain"),
+    "ball_strain_eq": (("step", "ball"), "1", "volume-averaged von Mises mechanical strain"),
+    "peel_stress_max": (("step", "interface"), "MPa", "maximum tensile normal traction"),
+    "shear_stress_max": (("step", "interface"), "MPa", "maximum shear traction magnitude"),
+}
+COORDS = {
+    "time": (("step",), "s", "time in the load history"),
+    "temperature": (("step",), "degC", "prescribed (oven or chamber) temperature"),
+    "phase": (("step",), "-", "load-history segment"),
+    "label": (("step",), "-", "profile corner name"),
+    "x": (("x",), "mm", "package x coordinate"),
+    "y": (("y",), "mm", "package y coordinate"),
+    "bump_x": (("bump",), "mm", "bump centre x"),
+    "bump_y": (("bump",), "mm", "bump centre y"),
+    "bump_die": (("bump",), "-", "die the bump belongs to"),
+    "ball_x": (("ball",), "mm", "ball centre x"),
+    "ball_y": (("ball",), "mm", "ball centre y"),
+    "interface": (("interface",), "-", "material interface name"),
+}
+REQUIRED = ("warpage", "coplanarity", "surface_dz", "bump_strain_eq")
+REQUIRED_ATTRS = (
+    "warp_version",
+    "dolfinx_version",
+    "created",
+    "study",
+    "study_id",
+    "variant",
+    "mesh_cells",
+    "dofs",
+    "element",
+    "solver",
+    "warpage_convention",
+)
+WARPAGE_CONVENTION = (
+    "peak-to-valley of the package bottom (carrier side) after removing the least-squares "
+    "plane; positive = convex (centre higher than corners seen from the top, heat-sink side "
+    "up), negative = concave; sign from the JEITA ED-7306 diagonal rule"
+)
+
+
+def variable(name: str, data) -> xr.Variable:
+    """A schema variable with its dims, units and long name."""
+    dims, units, long_name = VARIABLES[name]
+    return xr.Variable(
+        dims, np.asarray(data, dtype=np.float64), {"units": units, "long_name": long_name}
+    )
+
+
+def coordinate(name: str, data) -> xr.Variable:
+    dims, units, long_name = COORDS[name]
+    arr = np.asarray(data)
+    if arr.dtype.kind in "iuf":
+        arr = arr.astype(np.float64) if arr.dtype.kind == "f" else arr
+    return xr.Variable(dims, arr, {"units": units, "long_name": long_name})
+
+
+def check(ds: xr.Dataset) -> list[str]:
+    """Problems that make a dataset break the contract (empty list: it conforms)."""
+    problems = []
+    for attr in REQUIRED_ATTRS:
+        if attr not in ds.attrs:
+            problems.append(f"missing dataset attribute '{attr}'")
+    for name in REQUIRED:
+        if name not in ds:
+            problems.append(f"missing variable '{name}'")
+    for name, var in ds.data_vars.items():
+        if name in VARIABLES:
+            dims = VARIABLES[name][0]
+            if var.dims[-len(dims) :] != dims:
+                problems.append(f"{name} has dims {var.dims}, expected {dims}")
+            if var.attrs.get("units") != VARIABLES[name][1]:
+                problems.append(f"{name} has units {var.attrs.get('units')!r}")
+        for key in ("units", "long_name"):
+            if key not in var.attrs:
+                problems.append(f"{name} lacks attribute '{key}'")
+        if var.dtype != np.float64:
+            problems.append(f"{name} is {var.dtype}, expected float64")
+    for name in COORDS:
+        if name in ds.coords and "units" not in ds[name].attrs:
+            problems.append(f"coordinate {name} lacks units")
+    for name in ("time", "temperature", "phase"):
+        if name not in ds.coords:
+            problems.append(f"missing coordinate '{name}'")
+    return problems
+
+
+def write(ds: xr.Dataset, path: Path) -> None:
+    """Write atomically: a temporary file in the same folder, renamed at the end."""
+    problems = check(ds)
+    if problems:
+        raise ValueError("results break the contract: " + "; ".join(problems))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        ds.to_netcdf(tmp, engine="h5netcdf")
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def read(path: str | Path) -> xr.Dataset:
+    """Open a results file and check it against the contract (InputError if it breaks it)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such results file")
+    try:
+        ds = xr.load_dataset(path, engine="h5netcdf")
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable results file ({exc})") from None
+    problems = check(ds)
+    if problems:
+        raise InputError(f"{path}: breaks the results contract: {'; '.join(problems)}")
+    return ds

@@ -1,0 +1,317 @@
+"""The study file: a validated, frozen description of one package design and its loads.
+
+Engineering units at this edge: lengths in mm, temperatures in degC, times in s,
+moduli in MPa, CTE in ppm/K, conductivity in W/(m.K). Every field declares its
+unit, which `warp check` prints next to the resolved value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from warp.errors import InputError
+
+MaterialValue = float | list[tuple[float, float]]
+
+
+def _f(default: Any = ..., units: str = "", description: str = "", **kw: Any) -> Any:
+    """A model field that carries its engineering unit."""
+    return Field(default, description=description, json_schema_extra={"units": units}, **kw)
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Length = Annotated[float, Field(gt=0)]
+Size2 = tuple[Length, Length]
+
+
+class StudyInfo(_Section):
+    name: str = _f("unnamed study", description="human-readable study name")
+    description: str = _f("", description="free text")
+    variant: Literal["single-chip"] = _f("single-chip", description="package variant")
+
+
+class Carrier(_Section):
+    kind: Literal["organic"] = _f("organic", description="carrier type")
+    size: Size2 = _f(units="mm", description="x and y size of the carrier = package body")
+    thickness: Length = _f(units="mm")
+    material: str = _f("bt_substrate", description="material library name")
+
+
+class Die(_Section):
+    size: Size2 = _f(units="mm")
+    thickness: Length = _f(units="mm")
+    material: str = _f("silicon")
+
+
+class BumpArray(_Section):
+    pattern: Literal["perimeter", "full"] = _f("perimeter")
+    rows: int = _f(2, gt=0, description="rows from the edge (perimeter pattern)")
+    pitch: Length = _f(units="mm")
+    diameter: Length = _f(units="mm")
+    height: Length = _f(units="mm", description="bump gap: die face to carrier")
+    edge_margin: Length | None = _f(
+        None, units="mm", description="die edge to outermost bump centre (default: pitch)"
+    )
+    material: str = _f("sac305")
+
+
+class HeatSink(_Section):
+    size: Size2 = _f(units="mm")
+    thickness: Length = _f(units="mm")
+    gap: float = _f(units="mm", description="die-to-heat-sink gap, filled by the mold")
+    material: str = _f("copper")
+
+
+class Mold(_Section):
+    material: str = _f("emc_muf_high_k")
+
+
+class Balls(_Section):
+    enabled: bool = _f(True)
+    pattern: Literal["full", "perimeter"] = _f("full")
+    rows: int = _f(3, gt=0, description="rows from the edge (perimeter pattern)")
+    pitch: Length = _f(0.8, units="mm")
+    diameter: Length = _f(0.45, units="mm", description="free ball diameter")
+    height: Length = _f(0.3, units="mm", description="stand-off after reflow, < diameter")
+    edge_margin: Length | None = _f(
+        None, units="mm", description="body edge to outermost ball centre (default: pitch)"
+    )
+    material: str = _f("sac305")
+
+
+class Process(_Section):
+    molding_temperature: float = _f(
+        175.0, units="degC", description="stress-free temperature of the molded assembly"
+    )
+    room_temperature: float = _f(25.0, units="degC")
+    cooldown_rate: float = _f(0.1, gt=0, units="K/s", description="cool-down after molding")
+    cooldown_step: float = _f(25.0, gt=0, units="K", description="largest step between points")
+
+
+class Reflow(_Section):
+    enabled: bool = _f(True)
+    profile: Literal["jstd020-pbfree", "jstd020-snpb"] = _f("jstd020-pbfree")
+    peak: float | None = _f(None, units="degC", description="peak (default 260 Pb-free, 235 SnPb)")
+    sample_step: float = _f(25.0, gt=0, units="K", description="largest step between points")
+
+
+class PartSizes(_Section):
+    carrier: Length = _f(0.6, units="mm")
+    die: Length = _f(0.6, units="mm")
+    bumps: Length | None = _f(None, units="mm", description="default: bump diameter / 2")
+    mold: Length = _f(0.8, units="mm")
+    heat_sink: Length = _f(0.8, units="mm")
+    balls: Length | None = _f(None, units="mm", description="default: ball diameter / 2")
+
+
+class Layers(_Section):
+    bump_gap: int = _f(2, ge=1, description="element layers through the bump gap")
+    gap: int = _f(2, ge=2, description="element layers through the die-to-heat-sink gap")
+
+
+class MeshControls(_Section):
+    symmetry: Literal["auto", "quarter", "full"] = _f(
+        "auto", description="quarter model when the design is symmetric"
+    )
+    refinement: float = _f(1.0, gt=0, description="divides every element size")
+    size: PartSizes = PartSizes()
+    layers: Layers = Layers()
+    min_quality: float = _f(
+        0.05, gt=0, lt=1, description="refuse elements below this scaled Jacobian (minSICN)"
+    )
+
+
+class Solver(_Section):
+    element_degree: Literal[1, 2] = _f(2, description="Lagrange degree of the displacement")
+    method: Literal["auto", "direct", "iterative"] = _f("auto")
+    direct_max_dofs: int = _f(250_000, gt=0, description="auto: MUMPS up to this many DOFs")
+    rtol: float = _f(1e-10, gt=0, lt=1e-3, description="CG relative tolerance")
+    max_iterations: int = _f(2000, gt=0)
+    petsc_options: dict[str, str | int | float | bool] = _f(
+        {}, description="PETSc options that override the defaults"
+    )
+
+
+class Output(_Section):
+    fields: bool = _f(True, description="write ParaView fields")
+    surface_grid: int = _f(41, ge=5, le=401, description="points per side of surface_dz")
+
+
+class Study(_Section):
+    study: StudyInfo = StudyInfo()
+    carrier: Carrier
+    die: Die
+    bumps: BumpArray
+    heat_sink: HeatSink
+    mold: Mold = Mold()
+    balls: Balls = Balls()
+    process: Process = Process()
+    reflow: Reflow = Reflow()
+    mesh: MeshControls = MeshControls()
+    solver: Solver = Solver()
+    output: Output = Output()
+    materials: dict[str, dict[str, MaterialValue]] = _f(
+        {}, description="property overrides by material name"
+    )
+
+    @field_validator("materials")
+    @classmethod
+    def _known_overrides(cls, value: dict) -> dict:
+        from warp.materials import check_overrides
+
+        check_overrides(value)
+        return value
+
+    @property
+    def study_id(self) -> str:
+        """Content hash of the resolved study (12 hex digits)."""
+        text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+    def to_toml(self, units: bool = False) -> str:
+        """The fully resolved study as TOML; with units, each value has a unit comment."""
+        return _toml(self.model_dump(mode="json", exclude_none=True), type(self), units)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load_study(path: str | Path, overrides: list[str] = ()) -> Study:
+    """Read, override and validate a study file; InputError names any bad field."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such study file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: TOML syntax error: {exc}") from None
+    for item in overrides:
+        apply_override(raw, item)
+    return validate_study(raw, source=str(path))
+
+
+def validate_study(raw: dict, source: str = "study") -> Study:
+    """Validate a raw study dict, turning the first pydantic error into an InputError."""
+    try:
+        return Study.model_validate(raw)
+    except ValidationError as exc:
+        raise InputError(f"{source}: {_describe(exc.errors()[0], raw)}") from None
+
+
+def apply_override(raw: dict, item: str) -> None:
+    """Apply one `--set dotted.key=value` to a raw study dict (value parsed as TOML)."""
+    key, sep, text = item.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise InputError(f"--set {item!r}: expected key=value, e.g. heat_sink.gap=0.05")
+    try:
+        value = tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = text.strip()  # a bare word such as a material name
+    node = raw
+    parts = key.split(".")
+    for part in parts[:-1]:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise InputError(f"--set {key}: '{part}' is a value, not a section")
+        node = child
+    node[parts[-1]] = value
+
+
+def _describe(err: dict, raw: dict) -> str:
+    loc = ".".join(str(p) for p in err["loc"])
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(err["loc"][:-1])
+        return f"unknown key '{loc}'; allowed keys here: {', '.join(allowed)}"
+    if kind == "missing":
+        return f"missing required key '{loc}'"
+    value = err.get("input")
+    units = _units_of(err["loc"])
+    unit = f" {units}" if units else ""
+    msg = err["msg"]
+    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+        msg = msg.replace("Input should be", "must be") + unit
+    elif kind == "literal_error":
+        msg = msg.replace("Input should be", "allowed values are")
+    elif kind.endswith("_type") or kind.endswith("_parsing"):
+        msg = msg.replace("Input should be", "expected")
+    elif kind == "value_error":
+        msg = msg.removeprefix("Value error, ")
+    return f"{loc} = {value!r}: {msg}"
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    model: Any = Study
+    for part in loc:
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return None
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        model = field.annotation
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    model = _model_at(loc)
+    return sorted(model.model_fields) if model else []
+
+
+def _units_of(loc: tuple) -> str:
+    parts = [p for p in loc if isinstance(p, str)]
+    model = _model_at(tuple(parts[:-1])) if parts else None
+    if model is None or parts[-1] not in model.model_fields:
+        return ""
+    extra = model.model_fields[parts[-1]].json_schema_extra or {}
+    return extra.get("units", "")
+
+
+# ---------------------------------------------------------------- TOML writer
+
+
+def _toml(data: dict, model: type[BaseModel] | None, units: bool, prefix: str = "") -> str:
+    scalars, tables = [], []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            tables.append((key, value))
+        else:
+            comment = ""
+            if units and model is not None and key in model.model_fields:
+                extra = model.model_fields[key].json_schema_extra or {}
+                if extra.get("units"):
+                    comment = f"  # {extra['units']}"
+            scalars.append(f"{_key(key)} = {_value(value)}{comment}")
+    out = "\n".join(scalars)
+    for key, value in tables:
+        name = f"{prefix}{_key(key)}"
+        sub_model = None
+        if model is not None and key in model.model_fields:
+            ann = model.model_fields[key].annotation
+            sub_model = ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
+        body = _toml(value, sub_model, units, prefix=f"{name}.")
+        out += f"\n\n[{name}]\n{body}" if body else f"\n\n[{name}]"
+    return out.strip("\n") + "\n" if not prefix else out.strip("\n")
+
+
+def _key(key: str) -> str:
+    return key if key.replace("_", "").replace("-", "").isalnum() else json.dumps(key)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    return repr(value)

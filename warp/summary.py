@@ -1,0 +1,43 @@
+"""The few numbers `warp run` prints: warpage at room and peak, worst bump, worst interface."""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+
+def _step_where(ds: xr.Dataset, phase: str, label: str) -> int | None:
+    hits = np.flatnonzero((ds.phase.values == phase) & (ds.label.values == label))
+    return int(hits[0]) if len(hits) else None
+
+
+def describe(ds: xr.Dataset) -> str:
+    """A short plain-text summary of a results dataset."""
+    lines = [f"study {ds.attrs.get('study_id', '?')}: {ds.sizes['step']} load steps"]
+    for text, phase, label in (
+        ("after mold cool-down at", "mold-cooldown", "T_room"),
+        ("at reflow peak", "reflow", "T_p"),
+    ):
+        i = _step_where(ds, phase, label)
+        if i is not None:
+            t = float(ds.temperature[i])
+            lines.append(
+                f"warpage {text} {t:g} degC: {float(ds.warpage[i]):+.1f} um "
+                f"(coplanarity {float(ds.coplanarity[i]):.1f} um)"
+            )
+    strain = ds.bump_strain_eq.values
+    if np.isfinite(strain).any():
+        s, b = np.unravel_index(np.nanargmax(strain), strain.shape)
+        lines.append(
+            f"most strained bump: #{b} at ({float(ds.bump_x[b]):+.3f}, {float(ds.bump_y[b]):+.3f})"
+            f" mm, von Mises strain {strain[s, b]:.3e} at {float(ds.temperature[s]):g} degC "
+            f"({ds.phase.values[s]})"
+        )
+    if "peel_stress_max" in ds and ds.sizes.get("interface", 0):
+        peel = ds.peel_stress_max.values
+        s, k = np.unravel_index(np.nanargmax(peel), peel.shape)
+        lines.append(
+            f"highest peel stress: {peel[s, k]:.1f} MPa on {ds.interface.values[k]} at "
+            f"{float(ds.temperature[s]):g} degC ({ds.phase.values[s]})"
+        )
+    return "\n".join(lines)
