@@ -88,7 +88,7 @@ def _load(args):
 
 def cmd_check(args) -> int:
     from warp.geometry import build_layout, model_symmetry
-    from warp.run import plan
+    from warp.plan import plan
 
     p = plan(_load(args))
     lay = p.layout
@@ -108,7 +108,7 @@ def cmd_mesh(args) -> int:
     import gmsh
 
     from warp import mesher
-    from warp.run import plan
+    from warp.plan import plan
 
     p = plan(_load(args))
     out: Path = args.out
@@ -139,7 +139,8 @@ def cmd_mesh(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from warp.run import execute, plan
+    from warp.plan import plan
+    from warp.run import execute
     from warp.summary import describe
 
     p = plan(_load(args))

@@ -58,10 +58,21 @@ def classification_peak(profile: str, thickness_mm: float, volume_mm3: float) ->
     return (260.0, 250.0, 245.0)[column] if thickness_mm < 2.5 else (250.0, 245.0, 245.0)[column]
 
 
-def _ramp(t0: float, temp0: float, temp1: float, rate: float, max_step: float) -> tuple:
-    """Times and temperatures strictly after (t0, temp0) up to temp1, no step above max_step."""
-    n = max(1, int(np.ceil(abs(temp1 - temp0) / max_step - 1e-9)))
-    temps = np.linspace(temp0, temp1, n + 1)[1:]
+def _ramp(
+    t0: float, temp0: float, temp1: float, rate: float, grid_step: float, grid_origin: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Times and temperatures after (t0, temp0) up to temp1, through the grid points between.
+
+    Intermediate points sit on one grid (grid_origin + k * grid_step), so heating and
+    cooling pass through the same temperatures, which an elastic run solves only once.
+    """
+    lo, hi = sorted((temp0, temp1))
+    k = np.arange(
+        np.floor((lo - grid_origin) / grid_step), np.ceil((hi - grid_origin) / grid_step) + 1
+    )
+    grid = grid_origin + k * grid_step
+    inner = grid[(grid > lo + 1e-9) & (grid < hi - 1e-9)]
+    temps = np.append(inner if temp1 > temp0 else inner[::-1], temp1)
     times = t0 + np.abs(temps - temp0) / rate
     return times, temps
 
@@ -76,7 +87,12 @@ def build_history(study: Study, package_thickness: float, package_volume: float)
         )
     steps = [Step(0.0, p.molding_temperature, "mold-cooldown", "T_mold")]
     times, temps = _ramp(
-        0.0, p.molding_temperature, p.room_temperature, p.cooldown_rate, p.cooldown_step
+        0.0,
+        p.molding_temperature,
+        p.room_temperature,
+        p.cooldown_rate,
+        p.cooldown_step,
+        p.room_temperature,
     )
     steps += [Step(t, temp, "mold-cooldown") for t, temp in zip(times, temps, strict=True)]
     steps[-1] = Step(steps[-1].time, steps[-1].temperature, "mold-cooldown", "T_room")
@@ -121,7 +137,7 @@ def reflow_steps(
             rate = abs(target - temp) / duration
         else:
             rate = prof.ramp_up if target > temp else prof.ramp_down
-        times, temps = _ramp(t, temp, target, rate, r.sample_step)
+        times, temps = _ramp(t, temp, target, rate, r.sample_step, room)
         new = [Step(ti, te, "reflow") for ti, te in zip(times, temps, strict=True)]
         new[-1] = Step(new[-1].time, new[-1].temperature, "reflow", label)
         steps += new

@@ -189,7 +189,7 @@ class PackageModel:
     def part_sizes(self) -> dict[str, float]:
         """Target element size of each part in mm (after the refinement factor)."""
         s, lay = self.study.mesh.size, self.layout
-        bumps = s.bumps if s.bumps is not None else lay.bumps.diameter / 2
+        bumps = s.bumps if s.bumps is not None else lay.bumps.diameter
         sizes = {
             "carrier": s.carrier,
             "die": s.die,

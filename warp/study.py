@@ -107,7 +107,7 @@ class Reflow(_Section):
 class PartSizes(_Section):
     carrier: Length = _f(0.6, units="mm")
     die: Length = _f(0.6, units="mm")
-    bumps: Length | None = _f(None, units="mm", description="default: bump diameter / 2")
+    bumps: Length | None = _f(None, units="mm", description="default: the bump diameter")
     mold: Length = _f(0.8, units="mm")
     heat_sink: Length = _f(0.8, units="mm")
     balls: Length | None = _f(None, units="mm", description="default: ball diameter / 2")

@@ -31,6 +31,10 @@ TRUE_RESIDUAL_LIMIT = 1e-6
 REUSE_MAX_ITERATIONS = 25
 """CG iterations allowed with the previous temperature's preconditioner before it is rebuilt."""
 
+REUSE_MODULUS_RATIO = 2.0
+"""A part whose modulus changed more than this since the last factorisation (Tg, solidus)
+forces a fresh preconditioner rather than a reuse attempt that would fail."""
+
 
 def _voigt(e: ufl.core.expr.Expr) -> ufl.core.expr.Expr:
     return ufl.as_vector([e[0, 0], e[1, 1], e[2, 2], 2 * e[1, 2], 2 * e[0, 2], 2 * e[0, 1]])
@@ -199,6 +203,7 @@ class ThermoElasticModel:
 
     def set_temperature(self, temp_degC: float) -> None:
         """Fill the moduli and free thermal strain of every part at a uniform temperature."""
+        self.moduli = {p: float(np.max(m.stiffness(temp_degC))) for p, m in self.materials.items()}
         for part, mat in self.materials.items():
             cells = self.cells[part]
             if part in self.cubic:
@@ -226,8 +231,8 @@ class ThermoElasticModel:
         t1 = MPI.Wtime()
         self._initial_guess()
         self.ksp.setOperators(self.A)
-        refreshed = not self._factorised
-        if self._factorised:  # try the preconditioner of the previous temperature first
+        refreshed = not self._factorised or self._moduli_jumped()
+        if not refreshed:  # try the preconditioner of the previous temperature first
             self.ksp.getPC().setReusePreconditioner(True)
             self.ksp.setTolerances(max_it=REUSE_MAX_ITERATIONS)
             self.ksp.solve(self.b, self.u.x.petsc_vec)
@@ -237,6 +242,7 @@ class ThermoElasticModel:
             self.ksp.setTolerances(max_it=self.max_its)
             self.ksp.solve(self.b, self.u.x.petsc_vec)
             self._factorised = True
+            self._factor_moduli = dict(self.moduli)
         self.u.x.scatter_forward()
         t2 = MPI.Wtime()
         reason = self.ksp.getConvergedReason()
@@ -260,6 +266,10 @@ class ThermoElasticModel:
                 "solver.rtol)"
             )
         return SolveStats(its, reason, rel, t1 - t0, t2 - t1, refreshed)
+
+    def _moduli_jumped(self) -> bool:
+        ratios = [self.moduli[p] / self._factor_moduli[p] for p in self.moduli]
+        return max(max(ratios), 1 / min(ratios)) > REUSE_MODULUS_RATIO
 
     def _initial_guess(self) -> None:
         """Scale the last solution by the projection of the new load on the old one."""

@@ -35,7 +35,7 @@ class PointProbe:
                 self.cells.append(links[0])
         found = np.zeros(len(self.points), dtype=np.int32)
         found[self.rows] = 1
-        total = mesh.comm.allreduce(found, op=MPI.SUM)
+        total = _allreduce(mesh.comm, found, MPI.SUM)
         if np.any(total == 0):
             bad = self.points[np.flatnonzero(total == 0)[0]]
             raise RuntimeError(f"probe point {bad} mm lies outside the mesh")
@@ -46,7 +46,7 @@ class PointProbe:
         if self.rows:
             vals = f.eval(self.points[self.rows], np.asarray(self.cells, dtype=np.int32))
             local[self.rows] = vals[:, component]
-        return self.mesh.comm.allreduce(local * self.share, op=MPI.SUM)
+        return _allreduce(self.mesh.comm, local * self.share, MPI.SUM)
 
 
 class JointAverages:
@@ -74,7 +74,7 @@ class JointAverages:
     def _sum(self, form) -> np.ndarray:
         vec = dolfinx.fem.assemble_vector(form)
         per_joint = np.bincount(self.joint, weights=vec.array[self.cells], minlength=self.count)
-        return self.comm.allreduce(per_joint, op=MPI.SUM)
+        return _allreduce(self.comm, per_joint, MPI.SUM)
 
     def strain_eq(self) -> np.ndarray:
         """Volume-averaged von Mises equivalent mechanical strain of each joint (1)."""
@@ -137,7 +137,14 @@ class InterfaceTractions:
                 ts = np.linalg.norm(t - tn[:, None] * n, axis=1)
                 peel[i], shear[i] = tn.max(), ts.max()
         comm = self.pm.comm
-        return comm.allreduce(peel, op=MPI.MAX), comm.allreduce(shear, op=MPI.MAX)
+        return _allreduce(comm, peel, MPI.MAX), _allreduce(comm, shear, MPI.MAX)
+
+
+def _allreduce(comm: MPI.Comm, values: np.ndarray, op: MPI.Op) -> np.ndarray:
+    """Element-wise reduction of a numpy array over all ranks."""
+    out = np.empty_like(values)
+    comm.Allreduce(np.ascontiguousarray(values), out, op=op)
+    return out
 
 
 def _vertex_to_node(msh: dolfinx.mesh.Mesh) -> np.ndarray:
