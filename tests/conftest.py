@@ -1,0 +1,49 @@
+"""Shared fixtures: paths to the study files and a runner for the real `warp` command."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+STUDY = ROOT / "studies" / "single-chip.toml"
+BIN = Path(sys.executable).parent
+
+# A coarse, fast version of the reference study for end-to-end tests.
+COARSE = [
+    "--set", "mesh.refinement=0.6",
+    "--set", "reflow.sample_step=60",
+    "--set", "process.cooldown_step=75",
+    "--set", "output.surface_grid=21",
+]
+
+
+def warp_command() -> list[str]:
+    exe = BIN / "warp"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "warp.cli"]
+
+
+def mpiexec() -> str | None:
+    exe = BIN / "mpiexec"
+    return str(exe) if exe.exists() else shutil.which("mpiexec")
+
+
+def run_warp(*args: str, ranks: int = 1, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run the installed `warp` command (optionally under mpiexec) and capture its output."""
+    cmd = warp_command() + list(args)
+    if ranks > 1:
+        cmd = [mpiexec(), "-n", str(ranks)] + cmd
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+@pytest.fixture(scope="session")
+def coarse_run(tmp_path_factory) -> Path:
+    """One coarse serial run of the reference study, shared by several tests."""
+    out = tmp_path_factory.mktemp("coarse") / "run"
+    proc = run_warp("run", str(STUDY), "--out", str(out), *COARSE)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    return out

@@ -1,0 +1,53 @@
+"""A layered box mesh with named parts, for FE verification against closed forms."""
+
+from __future__ import annotations
+
+# isort: off
+import warp.fem  # noqa: F401  (loads DOLFINx the right way first)
+import dolfinx
+import numpy as np
+from mpi4py import MPI
+# isort: on
+
+from warp.fem.meshdata import PackageMesh
+
+
+def layered_box(
+    length: float, width: float, layers: list[tuple[str, float, int]], n_length: int
+) -> PackageMesh:
+    """Box [-L/2, L/2] x [-W/2, W/2] x [0, sum t] of tetrahedra; layers (part, mm, elements)."""
+    n_width = max(1, round(n_length * width / length))
+    n_z = sum(n for _, _, n in layers)
+    msh = dolfinx.mesh.create_box(
+        MPI.COMM_WORLD,
+        [[-length / 2, -width / 2, 0.0], [length / 2, width / 2, 1.0]],
+        [n_length, n_width, n_z],
+        dolfinx.mesh.CellType.tetrahedron,
+    )
+    # map the uniform z-grid onto the layer interfaces so each layer has its own elements
+    knots_unit = np.cumsum([0] + [n for _, _, n in layers]) / n_z
+    knots = np.cumsum([0.0] + [t for _, t, _ in layers])
+    msh.geometry.x[:, 2] = np.interp(msh.geometry.x[:, 2], knots_unit, knots)
+    n_cells = msh.topology.index_map(3).size_local + msh.topology.index_map(3).num_ghosts
+    cells = np.arange(n_cells, dtype=np.int32)
+    z_mid = dolfinx.mesh.compute_midpoints(msh, 3, cells)[:, 2]
+    tags = np.searchsorted(knots[1:-1], z_mid).astype(np.int32) + 1
+    groups = {name: (3, i + 1) for i, (name, _, _) in enumerate(layers)}
+    cell_tags = dolfinx.mesh.meshtags(msh, 3, cells, tags)
+    facet_tags = dolfinx.mesh.meshtags(msh, 2, np.empty(0, np.int32), np.empty(0, np.int32))
+    msh.topology.create_connectivity(2, 3)
+    return PackageMesh(msh, cell_tags, facet_tags, groups)
+
+
+def corner_supports(length: float, width: float) -> list:
+    """3-2-1 supports on bottom corners: rigid-body motion only."""
+    x0, x1, y0, y1 = -length / 2, length / 2, -width / 2, width / 2
+    return [((x0, y0, 0.0), (0, 1, 2)), ((x1, y0, 0.0), (1, 2)), ((x0, y1, 0.0), (2,))]
+
+
+def values_at(u: dolfinx.fem.Function, points: np.ndarray) -> np.ndarray:
+    """u at points (n, 3), gathered on every rank."""
+    from warp.fem.probes import PointProbe
+
+    probe = PointProbe(u.function_space.mesh, points)
+    return np.column_stack([probe(u, k) for k in range(3)])
