@@ -9,16 +9,25 @@ from pathlib import Path
 
 import pytest
 
+try:  # DOLFINx must be loaded through warp.fem before any test module imports it
+    import warp.fem  # noqa: F401
+except ImportError:  # pure tests still run without DOLFINx
+    pass
+
 ROOT = Path(__file__).resolve().parents[1]
 STUDY = ROOT / "studies" / "single-chip.toml"
 BIN = Path(sys.executable).parent
 
 # A coarse, fast version of the reference study for end-to-end tests.
 COARSE = [
-    "--set", "mesh.refinement=0.6",
-    "--set", "reflow.sample_step=60",
-    "--set", "process.cooldown_step=75",
-    "--set", "output.surface_grid=21",
+    "--set",
+    "mesh.refinement=0.6",
+    "--set",
+    "reflow.sample_step=60",
+    "--set",
+    "process.cooldown_step=75",
+    "--set",
+    "output.surface_grid=21",
 ]
 
 

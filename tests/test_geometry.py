@@ -38,5 +38,6 @@ def test_quarter_symmetry_needs_a_symmetric_crystal():
     tilted = load_study(STUDY, ["materials.silicon.crystal_angle=30.0"])
     assert model_symmetry(tilted) == "full"
     with pytest.raises(InputError, match="not mirror-symmetric"):
-        model_symmetry(load_study(STUDY, ["materials.silicon.crystal_angle=30.0",
-                                          'mesh.symmetry="quarter"']))
+        model_symmetry(
+            load_study(STUDY, ["materials.silicon.crystal_angle=30.0", 'mesh.symmetry="quarter"'])
+        )

@@ -152,7 +152,6 @@ def _compute(p: Plan, staging: Path, reporter: Reporter, write_fields: bool, tim
         tip_xy = _mirror(lay.balls.xy, p.symmetry)
         tips = PointProbe(pm.mesh, np.column_stack([tip_xy, np.full(len(tip_xy), lay.balls.z0)]))
     tractions = InterfaceTractions(model)
-    writer = FieldWriter(model, tractions, staging / "fields") if write_fields else None
 
     # elastic: the state depends on the temperature only, so each distinct temperature is
     # solved once, in ascending order, where the last factorisation is the best preconditioner
@@ -187,7 +186,7 @@ def _compute(p: Plan, staging: Path, reporter: Reporter, write_fields: bool, tim
                 entry["coplanarity"] = abs(entry["warpage"])
             if p.materials["bumps"].is_molten(temp):
                 entry["bump"] = np.full_like(entry["bump"], np.nan)
-            if writer is not None:
+            if write_fields:
                 entry["fields"] = (model.u.x.array.copy(), tractions.sigma.x.array.copy())
             cache[temp] = entry
             advance(f"{temp:6.1f} degC ({stats.iterations} CG its)")
@@ -199,10 +198,12 @@ def _compute(p: Plan, staging: Path, reporter: Reporter, write_fields: bool, tim
         for k in rows:
             if k in entry:
                 rows[k].append(entry[k])
-        if writer is not None:
-            model.u.x.array[:], tractions.sigma.x.array[:] = entry["fields"]
+    if write_fields:  # opened only now, so a failed solve leaves no open writer behind
+        writer = FieldWriter(model, tractions, staging / "fields")
+        for step in p.steps:
+            fields = cache[round(step.temperature, 9)]["fields"]
+            model.u.x.array[:], tractions.sigma.x.array[:] = fields
             writer.write(step)
-    if writer is not None:
         writer.close()
     timings["solves"] = len(temperatures)
     timings["refactorisations"] = refactorisations
