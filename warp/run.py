@@ -205,11 +205,18 @@ def _compute(p: Plan, staging: Path, reporter: Reporter, write_fields: bool, tim
             model.u.x.array[:], tractions.sigma.x.array[:] = fields
             writer.write(step)
         writer.close()
-    timings["solves"] = len(temperatures)
-    timings["refactorisations"] = refactorisations
-    timings.update(assemble_s=assemble_s, solve_s=solve_s)
-    timings["iterations"] = float(np.mean(iterations))
-    return _dataset(p, info, model, tractions.names, gx, gy, rows)
+    timings.update(
+        solves=len(temperatures),
+        refactorisations=refactorisations,
+        assemble_s=assemble_s,
+        solve_s=solve_s,
+        iterations_mean=float(np.mean(iterations)),
+        iterations_max=int(np.max(iterations)),
+    )
+    ds = _dataset(p, info, model, tractions.names, gx, gy, rows)
+    ds.attrs.update({f"run_{k}": v for k, v in timings.items()})
+    ds.attrs["run_ranks"] = MPI.COMM_WORLD.size
+    return ds
 
 
 def _dataset(p: Plan, info, model: ThermoElasticModel, interfaces, gx, gy, rows) -> xr.Dataset:

@@ -29,7 +29,8 @@ TRUE_RESIDUAL_LIMIT = 1e-6
 """Largest accepted ||b - A u|| / ||b|| after a solve."""
 
 REUSE_MAX_ITERATIONS = 25
-"""CG iterations allowed with the previous temperature's preconditioner before it is rebuilt."""
+"""CG iterations allowed with a reused preconditioner before it is rebuilt: at least this
+many, and twice what the fresh preconditioner needed (GAMG needs tens, Cholesky one)."""
 
 REUSE_MODULUS_RATIO = 2.0
 """A part whose modulus changed more than this since the last factorisation (Tg, solidus)
@@ -162,6 +163,7 @@ class ThermoElasticModel:
             self.A.setNearNullSpace(_rigid_body_modes(self.V))
         self.max_its = ksp.getTolerances()[3]
         self._factorised = False
+        self._fresh_its = 0
         self._b_prev = None
         return ksp
 
@@ -234,7 +236,7 @@ class ThermoElasticModel:
         refreshed = not self._factorised or self._moduli_jumped()
         if not refreshed:  # try the preconditioner of the previous temperature first
             self.ksp.getPC().setReusePreconditioner(True)
-            self.ksp.setTolerances(max_it=REUSE_MAX_ITERATIONS)
+            self.ksp.setTolerances(max_it=max(REUSE_MAX_ITERATIONS, 2 * self._fresh_its))
             self.ksp.solve(self.b, self.u.x.petsc_vec)
             refreshed = self.ksp.getConvergedReason() <= 0
         if refreshed:
@@ -243,6 +245,7 @@ class ThermoElasticModel:
             self.ksp.solve(self.b, self.u.x.petsc_vec)
             self._factorised = True
             self._factor_moduli = dict(self.moduli)
+            self._fresh_its = self.ksp.getIterationNumber()
         self.u.x.scatter_forward()
         t2 = MPI.Wtime()
         reason = self.ksp.getConvergedReason()

@@ -1,0 +1,20 @@
+# The two commands of the README. Both create .venv first when it is missing.
+RANKS ?= $(shell nproc 2>/dev/null || echo 1)
+OUT ?= results/single-chip
+
+.PHONY: run test venv benchmark lint
+
+run: venv
+	.venv/bin/mpiexec -n $(RANKS) .venv/bin/warp run studies/single-chip.toml --out $(OUT)
+
+test: venv
+	.venv/bin/pytest
+
+venv:
+	@bash scripts/setup-venv.sh
+
+benchmark: venv
+	.venv/bin/python benchmarks/reference_study.py
+
+lint: venv
+	.venv/bin/ruff check warp tests benchmarks
