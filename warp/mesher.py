@@ -71,10 +71,6 @@ class PackageModel:
         b = self._clip(box)
         return gmsh.model.occ.addBox(b.x0, b.y0, b.z0, b.x1 - b.x0, b.y1 - b.y0, b.z1 - b.z0)
 
-    def _region_rect(self, box: Box, z: float) -> int:
-        b = self._clip(box)
-        return gmsh.model.occ.addRectangle(b.x0, b.y0, z, b.x1 - b.x0, b.y1 - b.y0)
-
     def _in_region(self, xy: np.ndarray, radius: float) -> np.ndarray:
         return (xy[:, 0] + radius > self.x0 + 1e-9) & (xy[:, 1] + radius > self.y0 + 1e-9)
 
@@ -386,11 +382,3 @@ def write_mesh(info: MeshInfo, study: Study, out_dir: Path) -> None:
         **asdict(info.quality),
     }
     (out_dir / "quality.json").write_text(json.dumps(summary, indent=2) + "\n")
-
-
-def layer_heights(study: Study) -> dict[str, float]:
-    """Element height through each swept layer in mm (for reports and tests)."""
-    return {
-        "bump_gap": study.bumps.height / study.mesh.layers.bump_gap,
-        "gap": study.heat_sink.gap / study.mesh.layers.gap,
-    }

@@ -5,7 +5,6 @@ Interfaces are named "a/b" with a before b in PART_ORDER (e.g. "die/mold",
 """
 
 PART_ORDER = ("heat_sink", "die", "bumps", "mold", "carrier", "balls")
-SURFACES = ("carrier_bottom", "heat_sink_top", "symmetry_x", "symmetry_y")
 
 
 def interface_name(a: str, b: str) -> str:

@@ -19,7 +19,7 @@ import xarray as xr
 
 from warp import __version__, mesher, results, surface
 from warp.errors import RunError
-from warp.fem.backend import DOLFINX_VERSION, MPI
+from warp.fem.backend import DOLFINX_VERSION, MPI, PACKAGING
 from warp.fem.elasticity import ThermoElasticModel
 from warp.fem.meshdata import from_gmsh
 from warp.fem.output import FieldWriter
@@ -250,6 +250,7 @@ def _dataset(p: Plan, info, model: ThermoElasticModel, interfaces, gx, gy, rows)
     ds.attrs.update(
         warp_version=__version__,
         dolfinx_version=DOLFINX_VERSION,
+        dolfinx_packaging=PACKAGING,
         created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         study=st.to_toml(),
         study_id=st.study_id,

@@ -23,9 +23,6 @@ class PackageMesh:
     def comm(self) -> MPI.Comm:
         return self.mesh.comm
 
-    def parts(self) -> list[str]:
-        return [n for n, (d, _) in self.groups.items() if d == 3]
-
     def cells(self, part: str) -> np.ndarray:
         """Local cells (owned and ghost) of a part."""
         return self.cell_tags.find(self.groups[part][1])
@@ -35,10 +32,6 @@ class PackageMesh:
         if name not in self.groups:
             return np.empty(0, dtype=np.int32)
         return self.facet_tags.find(self.groups[name][1])
-
-    def num_cells_global(self) -> int:
-        imap = self.mesh.topology.index_map(3)
-        return imap.size_global
 
 
 def from_gmsh(model, comm: MPI.Comm) -> PackageMesh:

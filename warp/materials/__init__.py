@@ -148,11 +148,6 @@ class Material:
             normal = inplane
         return inplane, normal
 
-    def cte(self, temp: np.ndarray | float) -> np.ndarray:
-        """Tangent CTE (in-plane, out-of-plane) in ppm/K."""
-        inplane, normal = self._cte_tables
-        return np.array([inplane(temp), normal(temp)])
-
     def thermal_strain(self, temp: float, stress_free: float) -> np.ndarray:
         """Free thermal strain (x, y, z) from the stress-free temperature to `temp`."""
         inplane, normal = self._cte_tables
