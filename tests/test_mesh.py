@@ -25,25 +25,33 @@ INTERFACES = {
 }
 
 
-@pytest.fixture(scope="module", params=["quarter", "full"])
-def meshed(request):
-    overrides = [f'mesh.symmetry="{request.param}"', "mesh.refinement=0.5"]
+def mesh_study(overrides: list[str]):
+    """Mesh a study in its own Gmsh session; return the plan, the MeshInfo and measurements."""
     p = plan(load_study(STUDY, overrides))
     gmsh.initialize(interruptible=False)
-    info = mesher.generate(p.study, p.layout, p.symmetry)
-    yield p, info
-    gmsh.finalize()
+    try:
+        info = mesher.generate(p.study, p.layout, p.symmetry)
+        dim, tag = info.groups["heat_sink_top"]
+        top_area = sum(
+            gmsh.model.occ.getMass(2, f) for f in gmsh.model.getEntitiesForPhysicalGroup(dim, tag)
+        )
+        gap = p.layout.gap
+        nodes = gmsh.model.mesh.getNodes()[1].reshape(-1, 3)
+        near_centre = (np.abs(nodes[:, 0] - 0.3) < 2.0) & (np.abs(nodes[:, 1] - 0.3) < 2.0)
+        in_gap = (nodes[:, 2] > gap.z0 - 1e-9) & (nodes[:, 2] < gap.z1 + 1e-9)
+        levels = np.unique(np.round(nodes[near_centre & in_gap, 2], 9))
+    finally:
+        gmsh.finalize()
+    return p, info, top_area, levels
 
 
-def _group_area(info, name):
-    dim, tag = info.groups[name]
-    return sum(
-        gmsh.model.occ.getMass(2, f) for f in gmsh.model.getEntitiesForPhysicalGroup(dim, tag)
-    )
+@pytest.fixture(scope="module", params=["quarter", "full"])
+def meshed(request):
+    return mesh_study([f'mesh.symmetry="{request.param}"', "mesh.refinement=0.5"])
 
 
 def test_groups_are_named_by_part_surface_and_interface(meshed):
-    p, info = meshed
+    p, info, _, _ = meshed
     names = set(info.groups)
     assert PARTS <= names
     assert {"carrier_bottom", "heat_sink_top"} <= names
@@ -52,7 +60,7 @@ def test_groups_are_named_by_part_surface_and_interface(meshed):
 
 
 def test_part_volumes_match_the_design(meshed):
-    p, info = meshed
+    p, info, _, _ = meshed
     share = 4.0 if p.symmetry == "quarter" else 1.0
     designed = p.layout.part_volumes()
     for part, volume in info.quality.volume_by_part_mm3.items():
@@ -60,28 +68,21 @@ def test_part_volumes_match_the_design(meshed):
 
 
 def test_heat_sink_top_is_exposed(meshed):
-    p, info = meshed
+    p, _, top_area, _ = meshed
     share = 4.0 if p.symmetry == "quarter" else 1.0
     hs = p.layout.heat_sink
-    assert _group_area(info, "heat_sink_top") * share == pytest.approx(
-        (hs.x1 - hs.x0) * (hs.y1 - hs.y0), rel=1e-9
-    )
+    assert top_area * share == pytest.approx((hs.x1 - hs.x0) * (hs.y1 - hs.y0), rel=1e-9)
 
 
 def test_die_to_heat_sink_gap_has_the_requested_layers(meshed):
-    p, info = meshed
-    gap = p.layout.gap
-    nodes = gmsh.model.mesh.getNodes()[1].reshape(-1, 3)
-    column = nodes[(np.abs(nodes[:, 0] - 0.3) < 2.0) & (np.abs(nodes[:, 1] - 0.3) < 2.0)]
-    inside = column[(column[:, 2] > gap.z0 - 1e-9) & (column[:, 2] < gap.z1 + 1e-9)]
-    levels = np.unique(np.round(inside[:, 2], 9))
+    p, _, _, levels = meshed
     assert len(levels) == p.study.mesh.layers.gap + 1 >= 3
 
 
 def test_quality_is_reported_and_above_the_floor(meshed):
-    p, info = meshed
+    p, info, _, _ = meshed
     q = info.quality
-    assert q.min_sicn >= p.study.mesh.min_quality
+    assert q.min_sige >= p.study.mesh.min_quality
     assert q.cells == sum(q.cells_by_part.values())
 
 
@@ -92,8 +93,8 @@ def test_mesh_command_writes_mesh_groups_and_quality(tmp_path):
     markers = json.loads((out / "markers.json").read_text())
     assert PARTS <= set(markers) and markers["heat_sink_top"]["dim"] == 2
     quality = json.loads((out / "quality.json").read_text())
-    assert quality["min_sicn"] > 0 and (out / "mesh.msh").stat().st_size > 0
-    assert "minSICN" in proc.stdout
+    assert quality["min_sige"] > 0 and (out / "mesh.msh").stat().st_size > 0
+    assert "minSIGE" in proc.stdout
 
 
 def test_a_degenerate_mesh_is_refused(tmp_path):
@@ -111,3 +112,13 @@ def test_a_degenerate_mesh_is_refused(tmp_path):
     assert proc.returncode == 1
     assert "worst element quality" in proc.stderr and "mesh.min_quality" in proc.stderr
     assert not (out / "results.nc").exists()
+
+
+@pytest.mark.parametrize("gap", [0.03, 0.2])
+def test_gap_design_window_ends_mesh_cleanly(gap):
+    p, info, _, levels = mesh_study([f"heat_sink.gap={gap}", "mesh.refinement=0.5"])
+    assert info.quality.min_sige >= p.study.mesh.min_quality
+    assert len(levels) == 3
+    assert info.quality.volume_by_part_mm3["mold"] * 4 == pytest.approx(
+        p.layout.part_volumes()["mold"], rel=1e-6
+    )

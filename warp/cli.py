@@ -130,8 +130,9 @@ def cmd_mesh(args) -> int:
     _say(f"mesh written to {out}/mesh.msh ({info.symmetry} model, {info.seconds:.1f} s)")
     _say(f"  {q.cells} tetrahedra, {q.nodes} nodes")
     _say(
-        f"  quality minSICN: min {q.min_sicn:.3f}, 1st percentile {q.p01_sicn:.3f}, "
-        f"mean {q.mean_sicn:.3f}; worst in {q.worst_part} at {q.worst_location_mm} mm"
+        f"  quality minSIGE: min {q.min_sige:.3f}, 1st percentile {q.p01_sige:.3f}, "
+        f"mean {q.mean_sige:.3f}; worst in {q.worst_part} at {q.worst_location_mm} mm "
+        f"(minSICN {q.min_sicn:.3f})"
     )
     _say("  groups: " + ", ".join(info.groups))
     _say("  cells by part: " + ", ".join(f"{k} {v}" for k, v in q.cells_by_part.items()))

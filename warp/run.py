@@ -89,12 +89,12 @@ def _publish(staging: Path, out_dir: Path) -> None:
     """Move staged products into place; results.nc goes last."""
     for name in ("mesh", "fields"):
         src, dst = staging / name, out_dir / name
+        old = out_dir / f".old-{name}"
+        if dst.exists():  # never leave fields of an earlier run beside new results
+            os.replace(dst, old)
         if src.exists():
-            old = out_dir / f".old-{name}"
-            if dst.exists():
-                os.replace(dst, old)
             os.replace(src, dst)
-            shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
     os.replace(staging / "results.nc", out_dir / "results.nc")
 
 
@@ -116,7 +116,7 @@ def _mesh(p: Plan, staging: Path, reporter: Reporter, timings: dict):
     timings["mesh_s"] = info.seconds
     q = info.quality
     reporter.stage(
-        f"mesh: {q.cells} tetrahedra, {q.nodes} nodes, worst minSICN {q.min_sicn:.3f} "
+        f"mesh: {q.cells} tetrahedra, {q.nodes} nodes, worst minSIGE {q.min_sige:.3f} "
         f"({info.seconds:.1f} s)"
     )
     t0 = MPI.Wtime()
@@ -262,7 +262,7 @@ def _dataset(p: Plan, info, model: ThermoElasticModel, interfaces, gx, gy, rows)
         solver=" ".join(f"-{k} {v}" for k, v in solver.items()),
         warpage_convention=results.WARPAGE_CONVENTION,
         stress_free_temperature_degC=st.process.molding_temperature,
-        mesh_min_sicn=info.quality.min_sicn,
+        mesh_min_sige=info.quality.min_sige,
         schema_version=results.SCHEMA_VERSION,
     )
     ds["bump_strain_eq"].attrs["note"] = (

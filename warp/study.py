@@ -126,7 +126,7 @@ class MeshControls(_Section):
     size: PartSizes = PartSizes()
     layers: Layers = Layers()
     min_quality: float = _f(
-        0.05, gt=0, lt=1, description="refuse elements below this scaled Jacobian (minSICN)"
+        0.05, gt=0, lt=1, description="refuse elements below this Gmsh minSIGE quality"
     )
 
 
