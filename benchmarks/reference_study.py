@@ -24,7 +24,7 @@ BIN = Path(sys.executable).parent
 STUDY = ROOT / "studies" / "single-chip.toml"
 
 
-def run(refinement: float, ranks: int, out: Path) -> dict:
+def run(refinement: float, ranks: int, out: Path, extra: tuple[str, ...] = ()) -> dict:
     cmd = [
         str(BIN / "warp"),
         "run",
@@ -35,6 +35,7 @@ def run(refinement: float, ranks: int, out: Path) -> dict:
         "--quiet",
         "--set",
         f"mesh.refinement={refinement}",
+        *extra,
     ]
     if ranks > 1:
         cmd = [str(BIN / "mpiexec"), "-n", str(ranks)] + cmd
