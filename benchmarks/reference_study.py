@@ -48,7 +48,8 @@ def run(refinement: float, ranks: int, out: Path, extra: tuple[str, ...] = ()) -
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     ds = xr.load_dataset(out / "results.nc", engine="h5netcdf")
     room = float(ds.warpage.where(ds.label == "T_room", drop=True)[0])
-    peak = float(ds.warpage.where(ds.label == "T_p", drop=True)[0])
+    at_peak = ds.warpage.where(ds.label == "T_p", drop=True)
+    peak = float(at_peak[0]) if at_peak.size else float("nan")
     a = ds.attrs
     return dict(
         refinement=refinement,
