@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import json
 
-import gmsh
-import numpy as np
 import pytest
 from conftest import STUDY, run_warp
-
-from warp import mesher
-from warp.plan import plan
-from warp.study import load_study
+from meshcheck import mesh_study
 
 PARTS = {"carrier", "die", "bumps", "mold", "heat_sink", "balls"}
 INTERFACES = {
@@ -25,29 +20,10 @@ INTERFACES = {
 }
 
 
-def mesh_study(overrides: list[str]):
-    """Mesh a study in its own Gmsh session; return the plan, the MeshInfo and measurements."""
-    p = plan(load_study(STUDY, overrides))
-    gmsh.initialize(interruptible=False)
-    try:
-        info = mesher.generate(p.study, p.layout, p.symmetry)
-        dim, tag = info.groups["heat_sink_top"]
-        top_area = sum(
-            gmsh.model.occ.getMass(2, f) for f in gmsh.model.getEntitiesForPhysicalGroup(dim, tag)
-        )
-        gap = p.layout.gap
-        nodes = gmsh.model.mesh.getNodes()[1].reshape(-1, 3)
-        near_centre = (np.abs(nodes[:, 0] - 0.3) < 2.0) & (np.abs(nodes[:, 1] - 0.3) < 2.0)
-        in_gap = (nodes[:, 2] > gap.z0 - 1e-9) & (nodes[:, 2] < gap.z1 + 1e-9)
-        levels = np.unique(np.round(nodes[near_centre & in_gap, 2], 9))
-    finally:
-        gmsh.finalize()
-    return p, info, top_area, levels
-
-
 @pytest.fixture(scope="module", params=["quarter", "full"])
 def meshed(request):
-    return mesh_study([f'mesh.symmetry="{request.param}"', "mesh.refinement=0.5"])
+    m = mesh_study(STUDY, [f'mesh.symmetry="{request.param}"', "mesh.refinement=0.5"])
+    return m.plan, m.info, m.group_area["heat_sink_top"], m.gap_cell_height
 
 
 def test_groups_are_named_by_part_surface_and_interface(meshed):
@@ -75,8 +51,11 @@ def test_heat_sink_top_is_exposed(meshed):
 
 
 def test_die_to_heat_sink_gap_has_the_requested_layers(meshed):
-    p, _, _, levels = meshed
-    assert len(levels) == p.study.mesh.layers.gap + 1 >= 3
+    """No tetrahedron in the gap is taller than a layer: two or more cells through it."""
+    p, _, _, tallest = meshed
+    layers = p.study.mesh.layers.gap
+    assert layers >= 2
+    assert tallest <= 1.2 * p.layout.gap.thickness / layers
 
 
 def test_quality_is_reported_and_above_the_floor(meshed):
@@ -116,9 +95,10 @@ def test_a_degenerate_mesh_is_refused(tmp_path):
 
 @pytest.mark.parametrize("gap", [0.03, 0.2])
 def test_gap_design_window_ends_mesh_cleanly(gap):
-    p, info, _, levels = mesh_study([f"heat_sink.gap={gap}", "mesh.refinement=0.5"])
+    m = mesh_study(STUDY, [f"heat_sink.gap={gap}", "mesh.refinement=0.5"])
+    p, info = m.plan, m.info
     assert info.quality.min_sige >= p.study.mesh.min_quality
-    assert len(levels) == 3
+    assert m.gap_cell_height <= 1.2 * gap / 2
     assert info.quality.volume_by_part_mm3["mold"] * 4 == pytest.approx(
         p.layout.part_volumes()["mold"], rel=1e-6
     )

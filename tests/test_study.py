@@ -13,20 +13,29 @@ from warp.study import load_study
 
 BAD = {
     # (override or file text, words the one-line message must contain)
-    "unknown key": (["die.thikness=0.2"], ["die.thikness", "allowed keys", "thickness"]),
-    "wrong type": (['die.thickness="thin"'], ["die.thickness", "'thin'", "number"]),
-    "zero size": (["die.thickness=0"], ["die.thickness", "0", "greater than 0", "mm"]),
+    "unknown key": (
+        ["heat_sink.thikness=0.2"],
+        ["heat_sink.thikness", "allowed keys", "thickness"],
+    ),
+    "wrong type": (['heat_sink.gap="thin"'], ["heat_sink.gap", "'thin'", "number"]),
+    "zero size": (["heat_sink.thickness=0"], ["heat_sink.thickness", "0", "greater than 0", "mm"]),
     "negative size": (["carrier.size=[-12.0, 12.0]"], ["carrier.size", "-12.0", "greater than 0"]),
-    "die larger than carrier": (["die.size=[13.0, 8.0]"], ["die.size", "13.0", "carrier"]),
-    "bumps overlap": (["bumps.pitch=0.1"], ["bumps.pitch", "0.1", "diameter"]),
-    "bumps stick out": (["bumps.edge_margin=0.02"], ["bumps.edge_margin", "0.02", "at least"]),
+    "die larger than carrier": (["dies.0.size=[13.0, 8.0]"], ["dies.0.size", "13.0", "carrier"]),
+    "bumps overlap": (["dies.0.bumps.pitch=0.1"], ["dies.0.bumps.pitch", "0.1", "diameter"]),
+    "bumps stick out": (
+        ["dies.0.bumps.edge_margin=0.02"],
+        ["dies.0.bumps.edge_margin", "0.02", "at least"],
+    ),
     "heat sink larger than body": (
         ["heat_sink.size=[12.5, 10.5]"],
         ["heat_sink.size", "12.5", "body"],
     ),
     "gap too large": (["heat_sink.gap=0.25"], ["heat_sink.gap", "0.25", "0.03-0.2"]),
     "gap too small": (["heat_sink.gap=0.01"], ["heat_sink.gap", "0.01", "0.03-0.2"]),
-    "unknown material": (["die.material=unobtainium"], ["die.material", "unobtainium", "silicon"]),
+    "unknown material": (
+        ["dies.0.material=unobtainium"],
+        ["dies.0.material", "unobtainium", "silicon"],
+    ),
     "unknown material override": (
         ["materials.kryptonite.E=1.0"],
         ["kryptonite", "unknown material", "silicon"],
@@ -36,7 +45,7 @@ BAD = {
         ["stiffness", "allowed", "cte"],
     ),
     "balls taller than wide": (["balls.height=0.5"], ["balls.height", "0.5", "diameter"]),
-    "literal": (['bumps.pattern="ring"'], ["bumps.pattern", "ring", "perimeter"]),
+    "literal": (['dies.0.bumps.pattern="ring"'], ["pattern", "ring", "perimeter"]),
 }
 
 
@@ -58,8 +67,9 @@ def load_study_text(text: str, tmp_name: str):
 
 
 def test_set_overrides_dotted_keys():
-    study = load_study(STUDY, ["heat_sink.gap=0.05", "die.material=silicon"])
+    study = load_study(STUDY, ["heat_sink.gap=0.05", "dies.0.material=silicon"])
     assert study.heat_sink.gap == 0.05
+    assert study.dies[0].material == "silicon"
     assert study.study_id != load_study(STUDY).study_id
 
 

@@ -87,18 +87,33 @@ def _load(args):
 
 
 def cmd_check(args) -> int:
-    from warp.geometry import build_layout, model_symmetry
+    from warp.geometry import wire_stiffness_share
+    from warp.materials import get_material
     from warp.plan import plan
 
     p = plan(_load(args))
     lay = p.layout
     _say(f"# {args.study}: valid; study_id {p.study.study_id}")
     _say(p.study.to_toml(units=True))
-    vol = build_layout(p.study).part_volumes()
+    vol = lay.part_volumes()
     peak = max(s.temperature for s in p.steps)
     _say("# derived")
-    _say(f"#   model: {model_symmetry(p.study)} symmetry; body {lay.body.thickness:.3f} mm thick")
-    _say(f"#   bumps: {lay.bumps.count}; balls: {lay.balls.count if lay.balls else 0}")
+    _say(
+        f"#   variant: {p.study.variant}; model: {p.symmetry} symmetry; "
+        f"body {lay.body.thickness:.3f} mm thick, heat sink {lay.heat_sink.thickness:.3f} mm"
+    )
+    _say(
+        f"#   dies: {', '.join(d.name for d in lay.dies)}; bumps: {lay.bumps.count}; "
+        f"balls: {lay.balls.count if lay.balls else 0}; passives: {len(lay.passives)}"
+    )
+    if lay.wires:
+        share = wire_stiffness_share(
+            lay, float(get_material("gold").E(25.0)), float(p.materials["mold"].E(25.0))
+        )
+        _say(
+            f"#   bond wires: {len(lay.wires)} (geometry only; {100 * share:.3f} % of the "
+            "mold stiffness, left out of the mechanics)"
+        )
     _say("#   volumes (mm^3): " + ", ".join(f"{k} {v:.4g}" for k, v in vol.items()))
     _say(f"#   load steps: {len(p.steps)}; reflow peak {peak:g} degC")
     return 0

@@ -1,23 +1,36 @@
-"""Package geometry as plain data: part boxes, joint arrays, z-levels, designed volumes.
+"""Package geometry as plain data: part boxes, joint arrays, wires, designed volumes.
 
-Pure (no Gmsh): the mesher draws exactly this layout, and the geometry checks
-that refuse an impossible design live here, so `warp check` runs them too.
+Pure (no Gmsh): the mesher draws exactly this layout, and the checks that
+refuse an impossible design live here, so `warp check` runs them too.
 Coordinates in mm; origin at the package centre on the carrier bottom; z up,
-towards the heat sink.
+towards the heat sink. Dies are stacked from the carrier up: each sits on a
+bump layer (flip-chip, face down) or a die-attach layer (face up).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from warp.errors import InputError
-from warp.study import Study
+from warp.study import BumpArray, Die, Passive, Study
 
 GAP_WINDOW_MM = (0.03, 0.2)
 """Die-to-heat-sink gap design window of this package family."""
+
+MIN_HEAT_SINK_MM = 0.05
+"""Thinnest heat sink the mold cap may leave when mold.cap_height is given."""
+
+CLEARANCE_MM = 0.02
+"""Smallest mold-filled clearance between parts that must not touch."""
+
+PASSIVE_SIZES = {  # EIA code: length, width, thickness, termination band (mm)
+    "0201": (0.6, 0.3, 0.3, 0.15),
+    "0402": (1.0, 0.5, 0.5, 0.25),
+}
+"""Nominal MLCC dimensions (EIA/IEC 60384 case sizes; see studies/SOURCES.md)."""
 
 
 @dataclass(frozen=True)
@@ -40,13 +53,30 @@ class Box:
         return self.z1 - self.z0
 
     @classmethod
-    def centred(cls, size: tuple[float, float], z0: float, z1: float) -> Box:
-        return cls(-size[0] / 2, -size[1] / 2, z0, size[0] / 2, size[1] / 2, z1)
+    def centred(cls, size: tuple[float, float], z0: float, z1: float, at=(0.0, 0.0)) -> Box:
+        x, y = at
+        return cls(x - size[0] / 2, y - size[1] / 2, z0, x + size[0] / 2, y + size[1] / 2, z1)
+
+    def overlaps_xy(self, other: Box, clearance: float = 0.0) -> bool:
+        return (
+            self.x0 < other.x1 + clearance
+            and other.x0 < self.x1 + clearance
+            and self.y0 < other.y1 + clearance
+            and other.y0 < self.y1 + clearance
+        )
+
+    def contains_xy(self, other: Box, margin: float = 0.0) -> bool:
+        return (
+            other.x0 >= self.x0 + margin - 1e-12
+            and other.x1 <= self.x1 - margin + 1e-12
+            and other.y0 >= self.y0 + margin - 1e-12
+            and other.y1 <= self.y1 - margin + 1e-12
+        )
 
 
 @dataclass(frozen=True, eq=False)
 class JointArray:
-    """Solder joints of one kind (bumps or balls) at given centres.
+    """Solder joints of one kind at given centres, between z0 and z1.
 
     `shape` is "cylinder" (bumps) or "truncated_sphere" (balls, cut flat at
     z0 and z1 from a sphere of `diameter`). `die` gives, for each joint, the
@@ -70,14 +100,6 @@ class JointArray:
         return self.z1 - self.z0
 
     @property
-    def end_diameter(self) -> float:
-        """Diameter of the flat end faces (the pads)."""
-        if self.shape == "cylinder":
-            return self.diameter
-        r = self.diameter / 2
-        return 2 * math.sqrt(r * r - (self.height / 2) ** 2)
-
-    @property
     def joint_volume(self) -> float:
         h = self.height
         if self.shape == "cylinder":
@@ -86,36 +108,99 @@ class JointArray:
         return math.pi * (r * r * h - h**3 / 12)
 
 
+@dataclass(frozen=True)
+class Wire:
+    """One bond wire: ball bond on the die pad, stitch on the carrier finger (mm)."""
+
+    die: int
+    start: tuple[float, float, float]
+    end: tuple[float, float, float]
+    apex_z: float
+    diameter: float
+
+
+@dataclass(frozen=True, eq=False)
+class DieLayout:
+    """One die, the layer it sits on (bump gap or die attach), its bumps and wires."""
+
+    name: str
+    index: int
+    box: Box
+    attach: str
+    layer: Box
+    bumps: JointArray | None
+    wires: tuple[Wire, ...] = ()
+
+
+@dataclass(frozen=True)
+class PassiveLayout:
+    """A two-terminal passive: ceramic body, metal end caps, solder under each cap."""
+
+    body: Box
+    terminations: tuple[Box, Box]
+    joints: tuple[Box, Box]
+
+
 @dataclass(frozen=True, eq=False)
 class PackageLayout:
-    """Everything the mesher needs to draw the single-chip package."""
+    """Everything the mesher needs to draw the package."""
 
     carrier: Box
-    die: Box
-    bump_gap: Box
+    copper: tuple[Box, ...]  # lead frame pad and leads; empty on an organic substrate
+    dies: tuple[DieLayout, ...]
     gap: Box
     heat_sink: Box
     body: Box
-    bumps: JointArray
     balls: JointArray | None
+    passives: tuple[PassiveLayout, ...] = field(default=())
 
     @property
-    def mold_volume(self) -> float:
-        solid = self.die.volume + self.heat_sink.volume + self.bumps.count * self.bumps.joint_volume
-        above = Box(
-            self.body.x0, self.body.y0, self.carrier.z1, self.body.x1, self.body.y1, self.body.z1
-        )
-        return above.volume - solid
+    def mold_floor(self) -> float:
+        """The mold starts on the carrier top, or at z = 0 between lead-frame copper."""
+        return 0.0 if self.copper else self.carrier.z1
+
+    @property
+    def bumps(self) -> JointArray:
+        """All flip-chip bumps of all dies, as one array (centres, die index)."""
+        arrays = [d.bumps for d in self.dies if d.bumps is not None]
+        xy = np.concatenate([a.xy for a in arrays])
+        die = np.concatenate([a.die for a in arrays])
+        first = arrays[0]
+        return JointArray("bumps", xy, first.diameter, first.z0, first.z1, "cylinder", die)
+
+    @property
+    def bump_centres(self) -> np.ndarray:
+        """(x, y, z) centre of every bump, in `bumps` order."""
+        rows = [
+            np.column_stack([d.bumps.xy, np.full(d.bumps.count, 0.5 * (d.bumps.z0 + d.bumps.z1))])
+            for d in self.dies
+            if d.bumps is not None
+        ]
+        return np.concatenate(rows)
+
+    @property
+    def wires(self) -> tuple[Wire, ...]:
+        return tuple(w for d in self.dies for w in d.wires)
 
     def part_volumes(self) -> dict[str, float]:
         """Designed volume of each part (full package) in mm^3."""
-        out = {
-            "carrier": self.carrier.volume,
-            "die": self.die.volume,
-            "bumps": self.bumps.count * self.bumps.joint_volume,
-            "mold": self.mold_volume,
-            "heat_sink": self.heat_sink.volume,
-        }
+        out: dict[str, float] = {}
+        out["carrier"] = sum(b.volume for b in self.copper) if self.copper else self.carrier.volume
+        for d in self.dies:
+            out[d.name] = d.box.volume
+            if d.attach == "die-attach":
+                out["die_attach"] = out.get("die_attach", 0.0) + d.layer.volume
+        out["bumps"] = sum(d.bumps.count * d.bumps.joint_volume for d in self.dies if d.bumps)
+        out["heat_sink"] = self.heat_sink.volume
+        if self.passives:
+            out["passives"] = sum(p.body.volume for p in self.passives)
+            out["terminations"] = sum(t.volume for p in self.passives for t in p.terminations)
+            out["passive_joints"] = sum(j.volume for p in self.passives for j in p.joints)
+        inside = sum(v for k, v in out.items() if not (k == "carrier" and not self.copper))
+        moldable = Box(
+            self.body.x0, self.body.y0, self.mold_floor, self.body.x1, self.body.y1, self.body.z1
+        )
+        out["mold"] = moldable.volume - inside
         if self.balls is not None:
             out["balls"] = self.balls.count * self.balls.joint_volume
         return out
@@ -135,47 +220,95 @@ def grid_positions(
     return np.column_stack([axes[0][ii[keep]], axes[1][jj[keep]]])
 
 
+def die_names(study: Study) -> list[str]:
+    """`die` for a single-die package, `die1`, `die2`, ... (bottom up) for a stack."""
+    n = len(study.dies)
+    return ["die"] if n == 1 else [f"die{i + 1}" for i in range(n)]
+
+
 def build_layout(study: Study) -> PackageLayout:
     """Lay out the package and refuse designs that cannot be built (InputError)."""
-    c, d, b, h = study.carrier, study.die, study.bumps, study.heat_sink
-    for axis, name in enumerate("xy"):
-        if d.size[axis] >= c.size[axis]:
-            raise InputError(
-                f"die.size = {list(d.size)}: the die {name}-size {d.size[axis]} mm must be "
-                f"smaller than the carrier's {c.size[axis]} mm (carrier.size)"
+    c, h = study.carrier, study.heat_sink
+    body_size = c.size
+    carrier = Box.centred(c.size, 0.0, c.thickness)
+    copper = _leadframe(study) if c.kind == "leadframe" else ()
+
+    dies: list[DieLayout] = []
+    z = c.thickness
+    names = die_names(study)
+    for i, die in enumerate(study.dies):
+        key = f"dies.{i}" if len(study.dies) > 1 else "dies.0"
+        base = dies[-1] if dies else None
+        _check_die_footprint(die, key, base, body_size)
+        if die.attach == "flip-chip":
+            if base is not None and base.attach == "flip-chip":
+                raise InputError(
+                    f"{key}.attach = 'flip-chip': a flip-chip die needs the carrier or a "
+                    f"face-up (die-attach) die below it, not the back of {base.name}"
+                )
+            layer = Box.centred(die.size, z, z + die.bumps.height)
+            bumps = _bumps(study, i, die, layer, copper, key)
+            z_top = layer.z1 + die.thickness
+            dl = DieLayout(
+                names[i], i + 1, Box.centred(die.size, layer.z1, z_top), die.attach, layer, bumps
             )
-        if h.size[axis] > c.size[axis]:
-            raise InputError(
-                f"heat_sink.size = {list(h.size)}: the heat sink {name}-size {h.size[axis]} mm "
-                f"must not exceed the package body's {c.size[axis]} mm (carrier.size)"
-            )
-        if h.size[axis] < d.size[axis]:
-            raise InputError(
-                f"heat_sink.size = {list(h.size)}: the heat sink must cover the die; its "
-                f"{name}-size must be at least die.size {d.size[axis]} mm"
-            )
+        else:
+            da = die.die_attach if die.die_attach is not None else _default_die_attach()
+            layer = Box.centred(die.size, z, z + da.thickness)
+            z_top = layer.z1 + die.thickness
+            box = Box.centred(die.size, layer.z1, z_top)
+            dl = DieLayout(names[i], i + 1, box, die.attach, layer, None)
+        dies.append(dl)
+        z = z_top
+    dies = _add_wires(study, dies, carrier)
+
+    top = dies[-1]
     lo, hi = GAP_WINDOW_MM
     if not lo <= h.gap <= hi:
         raise InputError(
             f"heat_sink.gap = {h.gap}: the die-to-heat-sink gap must lie in the design "
             f"window {lo}-{hi} mm, which the mold compound can fill"
         )
-    bump_margin = b.edge_margin if b.edge_margin is not None else b.pitch
-    _check_joints("bumps", b.pitch, b.diameter, bump_margin, d.size, "die")
-    bump_xy = grid_positions(d.size, b.pitch, bump_margin, b.pattern, b.rows)
-
-    z_bump = c.thickness
-    z_die = z_bump + b.height
-    z_gap = z_die + d.thickness
-    z_hs = z_gap + h.gap
-    z_top = z_hs + h.thickness
-    carrier = Box.centred(c.size, 0.0, c.thickness)
-    bumps = JointArray(
-        "bumps", bump_xy, b.diameter, z_bump, z_die, "cylinder", np.ones(len(bump_xy), int)
-    )
+    for axis, name in enumerate("xy"):
+        if h.size[axis] > body_size[axis]:
+            raise InputError(
+                f"heat_sink.size = {list(h.size)}: the heat sink {name}-size {h.size[axis]} mm "
+                f"must not exceed the package body's {body_size[axis]} mm (carrier.size)"
+            )
+        top_size = top.box.x1 - top.box.x0 if axis == 0 else top.box.y1 - top.box.y0
+        if h.size[axis] < top_size - 1e-12:
+            raise InputError(
+                f"heat_sink.size = {list(h.size)}: the heat sink must cover the top die; its "
+                f"{name}-size must be at least {top_size:g} mm"
+            )
+    z_hs = top.box.z1 + h.gap
+    if study.mold.cap_height is not None:
+        hs_thickness = c.thickness + study.mold.cap_height - z_hs
+        if hs_thickness < MIN_HEAT_SINK_MM:
+            raise InputError(
+                f"mold.cap_height = {study.mold.cap_height}: the stack is too tall for the body; "
+                f"the top die ends {top.box.z1 - c.thickness:.3f} mm above the carrier and the "
+                f"{h.gap} mm gap (heat_sink.gap) leaves {hs_thickness:.3f} mm for the heat sink, "
+                f"below the {MIN_HEAT_SINK_MM} mm minimum"
+            )
+    else:
+        hs_thickness = h.thickness
+    heat_sink = Box.centred(h.size, z_hs, z_hs + hs_thickness)
+    for wire in (w for d in dies for w in d.wires):
+        if wire.apex_z + wire.diameter / 2 > heat_sink.z0 - CLEARANCE_MM:
+            raise InputError(
+                f"dies.{wire.die - 1}.wire_bonds.loop_height: the wire loops reach "
+                f"z = {wire.apex_z:.3f} mm, into the heat sink at {heat_sink.z0:.3f} mm; lower "
+                "the loops or raise the heat sink (heat_sink.gap, mold.cap_height)"
+            )
 
     balls = None
     if study.balls.enabled:
+        if copper:
+            raise InputError(
+                "balls.enabled = true: a lead-frame package has no BGA balls (its leads and "
+                "pad are the exposed terminals); set balls.enabled = false"
+            )
         s = study.balls
         if s.height >= s.diameter:
             raise InputError(
@@ -189,16 +322,286 @@ def build_layout(study: Study) -> PackageLayout:
             "balls", xy, s.diameter, -s.height, 0.0, "truncated_sphere", np.zeros(len(xy), int)
         )
 
+    passives = tuple(
+        _passive(study, i, p, carrier, copper, dies, heat_sink)
+        for i, p in enumerate(study.passives)
+    )
+    for i, a in enumerate(passives):
+        for j in range(i):
+            if a.body.overlaps_xy(passives[j].body, CLEARANCE_MM):
+                raise InputError(
+                    f"passives.{i}.position = {list(study.passives[i].position)}: the "
+                    f"component collides with passives.{j}"
+                )
     return PackageLayout(
         carrier=carrier,
-        die=Box.centred(d.size, z_die, z_gap),
-        bump_gap=Box.centred(d.size, z_bump, z_die),
-        gap=Box.centred(d.size, z_gap, z_hs),
-        heat_sink=Box.centred(h.size, z_hs, z_top),
-        body=Box.centred(c.size, 0.0, z_top),
-        bumps=bumps,
+        copper=copper,
+        dies=tuple(dies),
+        gap=Box.centred((top.box.x1 - top.box.x0, top.box.y1 - top.box.y0), top.box.z1, z_hs),
+        heat_sink=heat_sink,
+        body=Box.centred(c.size, 0.0, heat_sink.z1),
         balls=balls,
+        passives=passives,
     )
+
+
+def _default_die_attach():
+    from warp.study import DieAttach
+
+    return DieAttach()
+
+
+def _check_die_footprint(die: Die, key: str, base: DieLayout | None, body: tuple) -> None:
+    for axis, name in enumerate("xy"):
+        if base is None and die.size[axis] >= body[axis]:
+            raise InputError(
+                f"{key}.size = {list(die.size)}: the die {name}-size {die.size[axis]} mm must "
+                f"be smaller than the carrier's {body[axis]} mm (carrier.size)"
+            )
+        if base is not None:
+            base_size = (base.box.x1 - base.box.x0, base.box.y1 - base.box.y0)[axis]
+            if die.size[axis] > base_size + 1e-12:
+                raise InputError(
+                    f"{key}.size = {list(die.size)}: the die {name}-size {die.size[axis]} mm "
+                    f"exceeds its base die {base.name}'s {base_size:g} mm; a stacked die must "
+                    "fit on the die below it"
+                )
+
+
+def _bumps(study: Study, i: int, die: Die, layer: Box, copper, key: str) -> JointArray:
+    b: BumpArray = die.bumps
+    on_leadframe = i == 0 and study.carrier.kind == "leadframe"
+    lead_patterns = ("leads", "leads+pad")
+    if on_leadframe != (b.pattern in lead_patterns):
+        allowed = lead_patterns if on_leadframe else ("perimeter", "full")
+        where = "on a lead frame bumps land on leads and pad" if on_leadframe else "on pads"
+        raise InputError(
+            f"{key}.bumps.pattern = {b.pattern!r}: allowed here are {', '.join(allowed)} ({where})"
+        )
+    margin = b.edge_margin if b.edge_margin is not None else b.pitch
+    if b.pattern in lead_patterns:
+        xy = _lead_bumps(study, b, margin)
+        if b.pattern == "leads+pad":
+            lf = study.carrier.leadframe
+            inner = (min(lf.pad_size[0], die.size[0]), min(lf.pad_size[1], die.size[1]))
+            _check_joints(f"{key}.bumps", b.pitch, b.diameter, margin, inner, "die pad")
+            xy = np.concatenate([xy, grid_positions(inner, b.pitch, margin, "full", 1)])
+        half = np.array(die.size) / 2 - b.diameter / 2
+        outside = np.any(np.abs(xy) > half + 1e-12, axis=1)
+        if outside.any():
+            raise InputError(
+                f"{key}.size = {list(die.size)}: the die does not reach the bumps on the lead "
+                f"tips (one at {xy[outside][0].round(3).tolist()} mm); enlarge the die or "
+                "lengthen carrier.leadframe.lead_length"
+            )
+    else:
+        _check_joints(f"{key}.bumps", b.pitch, b.diameter, margin, die.size, "die")
+        xy = grid_positions(die.size, b.pitch, margin, b.pattern, b.rows)
+    return JointArray(
+        "bumps", xy, b.diameter, layer.z0, layer.z1, "cylinder", np.full(len(xy), i + 1)
+    )
+
+
+def _leadframe(study: Study) -> tuple[Box, ...]:
+    """Die pad and leads of a lead frame, checked for overlaps."""
+    c = study.carrier
+    lf = c.leadframe
+    key = "carrier.leadframe"
+    if lf.lead_pitch <= lf.lead_width:
+        raise InputError(
+            f"{key}.lead_pitch = {lf.lead_pitch}: the leads overlap; the pitch must exceed "
+            f"{key}.lead_width = {lf.lead_width} mm"
+        )
+    half = np.array(c.size) / 2
+    span = (lf.lead_count - 1) / 2 * lf.lead_pitch + lf.lead_width / 2
+    if span + CLEARANCE_MM > min(half) - lf.lead_length:
+        raise InputError(
+            f"{key}.lead_count = {lf.lead_count}: the leads overlap at the corners; "
+            f"{lf.lead_count} leads at {lf.lead_pitch} mm span {2 * span:.3f} mm but only "
+            f"{2 * (min(half) - lf.lead_length):.3f} mm lies between the leads of the "
+            "neighbouring sides"
+        )
+    pad_half = np.array(lf.pad_size) / 2
+    if np.any(pad_half + CLEARANCE_MM > half - lf.lead_length):
+        raise InputError(
+            f"{key}.pad_size = {list(lf.pad_size)}: the die pad overlaps the leads, which "
+            f"reach {min(half) - lf.lead_length:.3f} mm from the centre"
+        )
+    boxes = [Box.centred(lf.pad_size, 0.0, c.thickness)]
+    offsets = (np.arange(lf.lead_count) - (lf.lead_count - 1) / 2) * lf.lead_pitch
+    for s in offsets:
+        w, L = lf.lead_width, lf.lead_length
+        boxes += [
+            Box(half[0] - L, s - w / 2, 0.0, half[0], s + w / 2, c.thickness),
+            Box(-half[0], s - w / 2, 0.0, -half[0] + L, s + w / 2, c.thickness),
+            Box(s - w / 2, half[1] - L, 0.0, s + w / 2, half[1], c.thickness),
+            Box(s - w / 2, -half[1], 0.0, s + w / 2, -half[1] + L, c.thickness),
+        ]
+    return tuple(boxes)
+
+
+def _lead_bumps(study: Study, b: BumpArray, margin: float) -> np.ndarray:
+    """One bump per lead, centred on the lead, `margin` in from its inner tip."""
+    c = study.carrier
+    lf = c.leadframe
+    if b.diameter > lf.lead_width:
+        raise InputError(
+            f"dies.0.bumps.diameter = {b.diameter}: a bump on a lead must fit its width "
+            f"(carrier.leadframe.lead_width = {lf.lead_width} mm)"
+        )
+    if margin < b.diameter / 2 or margin > lf.lead_length - b.diameter / 2:
+        raise InputError(
+            f"dies.0.bumps.edge_margin = {margin}: the bump must sit on the lead, between "
+            f"{b.diameter / 2} and {lf.lead_length - b.diameter / 2} mm from its inner tip"
+        )
+    half = np.array(c.size) / 2
+    offsets = (np.arange(lf.lead_count) - (lf.lead_count - 1) / 2) * lf.lead_pitch
+    tip_x, tip_y = half[0] - lf.lead_length + margin, half[1] - lf.lead_length + margin
+    pts = []
+    for s in offsets:
+        pts += [(tip_x, s), (-tip_x, s), (s, tip_y), (s, -tip_y)]
+    return np.array(pts)
+
+
+def _add_wires(study: Study, dies: list[DieLayout], carrier: Box) -> list[DieLayout]:
+    out = []
+    for i, (die, spec) in enumerate(zip(dies, study.dies, strict=True)):
+        wb = spec.wire_bonds
+        if wb is None:
+            out.append(die)
+            continue
+        key = f"dies.{i}.wire_bonds"
+        if study.carrier.kind == "leadframe":
+            raise InputError(
+                f"{key}: wire-bonded dies on a lead frame are not supported; use an organic "
+                "carrier (carrier.kind = 'organic')"
+            )
+        above = dies[i + 1].box if i + 1 < len(dies) else None
+        b = die.box
+        pad_ring = Box(
+            b.x0 + wb.pad_inset,
+            b.y0 + wb.pad_inset,
+            b.z0,
+            b.x1 - wb.pad_inset,
+            b.y1 - wb.pad_inset,
+            b.z1,
+        )
+        if above is not None and not pad_ring.contains_xy(above, -1e-12):
+            raise InputError(
+                f"{key}.pad_inset = {wb.pad_inset}: the die above ({dies[i + 1].name}) covers "
+                f"the bond pads of {die.name}; it must fit inside the pad ring"
+            )
+        if above is not None and (
+            above.x0 < pad_ring.x0 + wb.diameter or above.y0 < pad_ring.y0 + wb.diameter
+        ):
+            raise InputError(
+                f"{key}.pad_inset = {wb.pad_inset}: the die above ({dies[i + 1].name}) leaves "
+                f"no room for the ball bonds of {die.name}"
+            )
+        lower = [d.box for d in dies[:i]]
+        reach = max([abs(v) for lb in lower for v in (lb.x0, lb.x1, lb.y0, lb.y1)] + [0.0])
+        wires = []
+        length = (b.x1 - b.x0, b.y1 - b.y0)
+        for axis, sign in ((0, 1), (0, -1), (1, 1), (1, -1)):
+            along = 1 - axis
+            span = (wb.per_side - 1) * wb.pitch
+            if span > length[along] - 2 * wb.pad_inset + 1e-12:
+                raise InputError(
+                    f"{key}.per_side = {wb.per_side}: {wb.per_side} pads at {wb.pitch} mm need "
+                    f"{span:.3f} mm but the edge of {die.name} offers "
+                    f"{length[along] - 2 * wb.pad_inset:.3f} mm"
+                )
+            edge = (b.x1 if sign > 0 else b.x0) if axis == 0 else (b.y1 if sign > 0 else b.y0)
+            finger = edge + sign * wb.finger_offset
+            if abs(finger) < reach + CLEARANCE_MM:
+                raise InputError(
+                    f"{key}.finger_offset = {wb.finger_offset}: the bond fingers of {die.name} "
+                    f"fall under the die below it; they must lie beyond {reach:.3f} mm"
+                )
+            if abs(finger) > min(carrier.x1, carrier.y1) - wb.diameter:
+                raise InputError(
+                    f"{key}.finger_offset = {wb.finger_offset}: the bond fingers of {die.name} "
+                    "fall off the carrier"
+                )
+            for s in (np.arange(wb.per_side) - (wb.per_side - 1) / 2) * wb.pitch:
+                pad = [0.0, 0.0]
+                pad[axis] = edge - sign * wb.pad_inset
+                pad[along] = s
+                end = [0.0, 0.0]
+                end[axis] = finger
+                end[along] = s
+                wires.append(
+                    Wire(
+                        i + 1,
+                        (pad[0], pad[1], b.z1),
+                        (end[0], end[1], carrier.z1),
+                        b.z1 + wb.loop_height,
+                        wb.diameter,
+                    )
+                )
+        out.append(
+            DieLayout(die.name, die.index, die.box, die.attach, die.layer, die.bumps, tuple(wires))
+        )
+    return out
+
+
+def _passive(study, i, p: Passive, carrier: Box, copper, dies, heat_sink: Box) -> PassiveLayout:
+    key = f"passives.{i}"
+    length, width, height, band = PASSIVE_SIZES[p.size]
+    if p.rotation == 90:
+        length_x, width_y = width, length
+    else:
+        length_x, width_y = length, width
+    x, y = p.position
+    z0 = carrier.z1
+    zb = z0 + p.standoff
+    body_box = Box.centred((length_x, width_y), zb, zb + height, at=(x, y))
+    if not carrier.contains_xy(body_box, CLEARANCE_MM):
+        raise InputError(
+            f"{key}.position = {list(p.position)}: the {p.size} component lies off the "
+            f"carrier (carrier.size = {list(study.carrier.size)})"
+        )
+    for d in dies:
+        if d.box.z0 < body_box.z1 and body_box.overlaps_xy(d.layer, CLEARANCE_MM):
+            raise InputError(
+                f"{key}.position = {list(p.position)}: the {p.size} component collides with "
+                f"{d.name} (its footprint reaches the die's)"
+            )
+    if body_box.z1 > heat_sink.z1 - CLEARANCE_MM:
+        raise InputError(
+            f"{key}.size = {p.size!r}: the component ({body_box.z1 - carrier.z1:.3f} mm tall with "
+            f"its solder) does not fit under the mold top, {heat_sink.z1 - carrier.z1:.3f} mm "
+            "above the carrier"
+        )
+    if body_box.z1 > heat_sink.z0 - CLEARANCE_MM and body_box.overlaps_xy(heat_sink):
+        raise InputError(
+            f"{key}.position = {list(p.position)}: the {p.size} component "
+            f"({body_box.z1 - carrier.z1:.3f} mm tall with its solder) collides with the heat "
+            f"sink, whose bottom is {heat_sink.z0 - carrier.z1:.3f} mm above the carrier"
+        )
+    along = 0 if p.rotation == 0 else 1
+    caps, joints = [], []
+    for sign in (-1, 1):
+        lo = [body_box.x0, body_box.y0]
+        hi = [body_box.x1, body_box.y1]
+        if sign < 0:
+            hi[along] = lo[along] + band
+        else:
+            lo[along] = hi[along] - band
+        caps.append(Box(lo[0], lo[1], zb, hi[0], hi[1], zb + height))
+        joints.append(Box(lo[0], lo[1], z0, hi[0], hi[1], zb))
+    core = [body_box.x0, body_box.y0, body_box.x1, body_box.y1]
+    core[along] += band
+    core[along + 2] -= band
+    if copper:
+        for j, joint in enumerate(joints):
+            if not any(cu.contains_xy(joint) for cu in copper):
+                raise InputError(
+                    f"{key}.position = {list(p.position)}: solder joint {j + 1} of the "
+                    f"{p.size} component does not land on lead-frame copper (a lead or the pad)"
+                )
+    body = Box(core[0], core[1], zb, core[2], core[3], zb + height)
+    return PassiveLayout(body, (caps[0], caps[1]), (joints[0], joints[1]))
 
 
 def _check_joints(
@@ -206,18 +609,18 @@ def _check_joints(
 ) -> None:
     if pitch <= diameter:
         raise InputError(
-            f"{name}.pitch = {pitch}: neighbouring {name} overlap; the pitch must exceed "
+            f"{name}.pitch = {pitch}: neighbouring joints overlap; the pitch must exceed "
             f"{name}.diameter = {diameter} mm"
         )
     if margin < diameter / 2:
         raise InputError(
-            f"{name}.edge_margin = {margin}: the outer {name} stick out of the {host}; "
+            f"{name}.edge_margin = {margin}: the outer joints stick out of the {host}; "
             f"the margin must be at least half the diameter, {diameter / 2} mm"
         )
     for axis in range(2):
         if size[axis] < 2 * margin:
             raise InputError(
-                f"{name}: the {name} do not fit on the {host}: {host}.size {size[axis]} mm "
+                f"{name}: the joints do not fit on the {host}: its size {size[axis]} mm "
                 f"leaves no room inside an edge margin of {margin} mm ({name}.edge_margin)"
             )
 
@@ -225,32 +628,55 @@ def _check_joints(
 def model_symmetry(study: Study) -> str:
     """ "quarter" when the design is mirror-symmetric about x = 0 and y = 0, else "full".
 
-    The layout is centred by construction, so only the materials can break the
-    symmetry: a cubic crystal is mirror-symmetric about these planes only when
-    its axes sit at a multiple of 45 degrees to the die edges.
+    The chipset and arrays are centred by construction; passives break the
+    symmetry unless they come in mirror images, and a cubic crystal is
+    mirror-symmetric about these planes only at a multiple of 45 degrees.
     """
     from warp.materials import get_material
 
     requested = study.mesh.symmetry
-    names = {
-        "carrier.material": study.carrier.material,
-        "die.material": study.die.material,
-        "bumps.material": study.bumps.material,
-        "heat_sink.material": study.heat_sink.material,
-        "mold.material": study.mold.material,
-        "balls.material": study.balls.material,
-    }
+    fields = {f"dies.{i}.material": d.material for i, d in enumerate(study.dies)}
     symmetric = True
-    for field, name in names.items():
-        mat = get_material(name, study.materials, field=field)
+    reason = ""
+    for field_name, name in fields.items():
+        mat = get_material(name, study.materials, field=field_name)
         if mat.elasticity == "cubic":
             angle = float(mat.values.get("crystal_angle", 0.0))
-            symmetric &= math.isclose(math.remainder(angle, 45.0), 0.0, abs_tol=1e-9)
+            if not math.isclose(math.remainder(angle, 45.0), 0.0, abs_tol=1e-9):
+                symmetric, reason = False, "a cubic crystal_angle that is not a multiple of 45 deg"
+    spots = {
+        (p.size, p.rotation, round(p.position[0], 9), round(p.position[1], 9))
+        for p in study.passives
+    }
+    for size, rot, x, y in spots:
+        for mx, my in ((-x, y), (x, -y)):
+            if (size, rot, round(mx, 9), round(my, 9)) not in spots:
+                symmetric, reason = False, "passives without mirror images"
     if requested == "quarter" and not symmetric:
         raise InputError(
-            "mesh.symmetry = 'quarter': the design is not mirror-symmetric (a cubic "
-            "crystal_angle that is not a multiple of 45 deg); use 'auto' or 'full'"
+            f"mesh.symmetry = 'quarter': the design is not mirror-symmetric ({reason}); "
+            "use 'auto' or 'full'"
         )
     if requested == "full":
         return "full"
     return "quarter" if symmetric else "full"
+
+
+def wire_stiffness_share(layout: PackageLayout, e_wire: float, e_mold: float) -> float:
+    """Bond wires' share of the mold's stiffness, E_wire V_wire / (E_mold V_mold).
+
+    Why the mechanical model may leave the wires out: 25 um gold wires are a
+    tiny volume of a stiff metal inside the mold, so even counted as if they
+    were fully aligned with the bending strain they add this fraction to the
+    stiffness of the mold around them, which is itself only part of the package.
+    """
+    volume = sum(
+        math.pi
+        * (w.diameter / 2) ** 2
+        * (
+            math.dist(w.start, (w.start[0], w.start[1], w.apex_z))
+            + math.dist((w.start[0], w.start[1], w.apex_z), w.end)
+        )
+        for w in layout.wires
+    )
+    return e_wire * volume / (e_mold * layout.part_volumes()["mold"])

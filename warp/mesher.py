@@ -26,11 +26,13 @@ from warp.study import Study
 
 @dataclass
 class MeshQuality:
-    """Element quality; both Gmsh measures are 1 for an ideal tetrahedron and 0 when flat.
+    """Element quality; both Gmsh measures are 1 for an ideal element and 0 when flat.
 
     SIGE (inverse gradient error) is the acceptance measure: it goes to zero for
-    slivers and needles, which spoil the strains, but not for the flat, well-shaped
-    prisms of the swept gap layers, which SICN (scaled Jacobian) also marks low.
+    slivers and needles, which spoil the strains. Swept layers are judged by
+    their floor triangles (their prisms are valid however thin the layer), free
+    volumes by their tetrahedra. SICN (scaled Jacobian) of all tetrahedra is
+    reported too; it is low in thin swept layers by design.
     """
 
     cells: int
@@ -102,28 +104,59 @@ class PackageModel:
         keep = np.flatnonzero(self._in_region(joints.xy, joints.diameter / 2))
         return [make(*joints.xy[i], joints) for i in keep]
 
-    def build(self) -> None:
-        """Create and fragment all solids; fill `part_of` and the swept (layered) volumes.
+    def _inputs(self) -> list[tuple[str, int, tuple]]:
+        """(part, OCC volume, (element layers, z0, z1) or free) for every solid, in claim order.
 
-        Fragment pieces shared by several inputs go to the last one, so the bumps
-        claim their cylinders from the underfill box and the die, gaps and heat
-        sink claim theirs from the mold body.
+        Fragment pieces shared by several inputs go to the last one: the copper and
+        the solids inside the package claim theirs from the mold body, and the bumps
+        claim their cylinders from the bump-gap box.
         """
-        occ, lay, layers = gmsh.model.occ, self.layout, self.study.mesh.layers
-        bump_span = (layers.bump_gap, lay.bump_gap.z0, lay.bump_gap.z1)
-        gap_span = (layers.gap, lay.gap.z0, lay.gap.z1)
+        lay, layers = self.layout, self.study.mesh.layers
         free = (0, 0.0, 0.0)
-        mold_body = Box(lay.body.x0, lay.body.y0, lay.carrier.z1, *_top(lay.body))
-        inputs = [  # (part, OCC volume, (element layers, z0, z1) or free)
-            ("carrier", self._add_box(lay.carrier), free),
-            ("mold", self._add_box(mold_body), free),
-            ("mold", self._add_box(lay.bump_gap), bump_span),
-            ("mold", self._add_box(lay.gap), gap_span),
-            ("die", self._add_box(lay.die), free),
-            ("heat_sink", self._add_box(lay.heat_sink), free),
-        ]
-        inputs += [("bumps", t, bump_span) for t in self._joints(lay.bumps, self._bump)]
+        mold_body = Box(lay.body.x0, lay.body.y0, lay.mold_floor, *_top(lay.body))
+        inputs = [("mold", self._add_box(mold_body), free)]
+        carrier = lay.copper if lay.copper else (lay.carrier,)
+        inputs += [("carrier", self._add_box(b), free) for b in self._visible(carrier)]
+        bumps = []
+        for die in lay.dies:
+            if die.attach == "flip-chip":
+                span = (layers.bump_gap, die.layer.z0, die.layer.z1)
+                inputs.append(("mold", self._add_box(die.layer), span))
+                if die.layer.z0 == lay.carrier.z1:  # prisms over each lead-frame floor piece
+                    inputs += [
+                        ("mold", self._add_box(b), span)
+                        for b in self._visible(_imprints(die.layer, lay.copper))
+                    ]
+                bumps += [("bumps", t, span) for t in self._joints(die.bumps, self._bump)]
+            else:
+                span = (layers.die_attach, die.layer.z0, die.layer.z1)
+                inputs.append(("die_attach", self._add_box(die.layer), span))
+            inputs.append((die.name, self._add_box(die.box), free))
+        inputs.append(("mold", self._add_box(lay.gap), (layers.gap, lay.gap.z0, lay.gap.z1)))
+        inputs.append(("heat_sink", self._add_box(lay.heat_sink), free))
+        for p in lay.passives:
+            if not self._visible([p.body]):
+                continue
+            joint_span = (layers.passive_joints, p.joints[0].z0, p.joints[0].z1)
+            inputs += [
+                ("passive_joints", self._add_box(b), joint_span) for b in self._visible(p.joints)
+            ]
+            inputs += [
+                ("terminations", self._add_box(b), free) for b in self._visible(p.terminations)
+            ]
+            inputs.append(("passives", self._add_box(p.body), free))
+        inputs += bumps
         inputs += [("balls", t, free) for t in self._joints(lay.balls, self._ball)]
+        return inputs
+
+    def _visible(self, boxes) -> list[Box]:
+        """The boxes that reach into the modelled region (all of them for a full model)."""
+        return [b for b in boxes if b.x1 > self.x0 + 1e-9 and b.y1 > self.y0 + 1e-9]
+
+    def build(self) -> None:
+        """Create and fragment all solids; fill `part_of` and the swept (layered) volumes."""
+        occ = gmsh.model.occ
+        inputs = self._inputs()
         volumes = [(3, t) for _, t, _ in inputs]
         _, out_map = occ.fragment(volumes[:1], volumes[1:])
         occ.synchronize()
@@ -188,19 +221,27 @@ class PackageModel:
     # ------------------------------------------------------------ sizes
 
     def part_sizes(self) -> dict[str, float]:
-        """Target element size of each part in mm (after the refinement factor)."""
+        """Target element size of each part present, in mm (after the refinement factor)."""
         s, lay = self.study.mesh.size, self.layout
-        bumps = s.bumps if s.bumps is not None else lay.bumps.diameter
+        present = set(self.part_of.values())
         sizes = {
             "carrier": s.carrier,
-            "die": s.die,
-            "bumps": bumps,
+            "bumps": s.bumps if s.bumps is not None else lay.bumps.diameter,
             "mold": s.mold,
             "heat_sink": s.heat_sink,
+            "die_attach": s.die,
         }
+        sizes.update({d.name: s.die for d in lay.dies})
         if lay.balls is not None:
             sizes["balls"] = s.balls if s.balls is not None else lay.balls.diameter / 2
-        return {k: v * self.scale for k, v in sizes.items()}
+        if lay.passives:
+            small = min(min(p.body.x1 - p.body.x0, p.body.y1 - p.body.y0) for p in lay.passives)
+            size = s.passives if s.passives is not None else small / 2
+            sizes.update(passives=size, terminations=size, passive_joints=size)
+        sizes = {k: v * self.scale for k, v in sizes.items() if k in present}
+        for d in lay.dies:  # a thin free die meshed much coarser than it is thick grows slivers
+            sizes[d.name] = min(sizes[d.name], THIN_PART_RATIO * d.box.thickness)
+        return sizes
 
     def set_sizes(self) -> None:
         """Constant size per part, graded from the bump size around the bump array."""
@@ -225,7 +266,7 @@ class PackageModel:
             fields.setNumbers(dist, "CurvesList", sorted(set(bump_curves)))
             fields.setNumber(dist, "Sampling", 12)
             grade = fields.add("Threshold")
-            pitch = self.study.bumps.pitch
+            pitch = min(d.bumps.pitch for d in self.study.dies if d.bumps is not None)
             fields.setNumber(grade, "InField", dist)
             fields.setNumber(grade, "SizeMin", sizes["bumps"])
             fields.setNumber(grade, "SizeMax", max(sizes.values()))
@@ -242,25 +283,36 @@ class PackageModel:
     # ------------------------------------------------------------ quality
 
     def quality(self) -> MeshQuality:
-        """Quality of the generated tetrahedra, worst element located by part."""
+        """Quality of the generated elements, worst element located by part.
+
+        A swept prism is an exact extrusion of its floor triangle, valid however
+        thin the layer, so swept volumes are judged by their floor triangles and
+        free volumes by their tetrahedra.
+        """
         model = gmsh.model
+        swept_floors = {v.tag: v.floors for v in self.swept}
         sicn_all, sige_all, parts, centres = [], [], [], []
         cells_by_part: dict[str, int] = {}
         volume_by_part: dict[str, float] = {}
         for tag, part in self.part_of.items():
             types, elem_tags, _ = model.mesh.getElements(3, tag)
-            for etype, etags in zip(types, elem_tags, strict=True):
-                if len(etags) == 0:
-                    continue
-                sicn_all.append(model.mesh.getElementQualities(etags, "minSICN"))
-                sige_all.append(model.mesh.getElementQualities(etags, "minSIGE"))
-                vol = model.mesh.getElementQualities(etags, "volume")
-                parts += [part] * len(etags)
+            etags = np.concatenate(elem_tags)
+            sicn_all.append(model.mesh.getElementQualities(etags, "minSICN"))
+            vol = model.mesh.getElementQualities(etags, "volume")
+            cells_by_part[part] = cells_by_part.get(part, 0) + len(etags)
+            volume_by_part[part] = volume_by_part.get(part, 0.0) + float(np.sum(vol))
+            judged = [(tag, types[0], etags)]
+            if tag in swept_floors:
+                judged = []
+                for face in swept_floors[tag]:
+                    ftypes, ftags, _ = model.mesh.getElements(2, face)
+                    judged.append((face, ftypes[0], ftags[0]))
+            for ent, etype, elems in judged:
+                sige_all.append(model.mesh.getElementQualities(elems, "minSIGE"))
+                parts += [part] * len(elems)
                 centres.append(
-                    np.reshape(model.mesh.getBarycenters(etype, tag, False, True), (-1, 3))
+                    np.reshape(model.mesh.getBarycenters(etype, ent, False, True), (-1, 3))
                 )
-                cells_by_part[part] = cells_by_part.get(part, 0) + len(etags)
-                volume_by_part[part] = volume_by_part.get(part, 0.0) + float(np.sum(vol))
         sicn = np.concatenate(sicn_all)
         sige = np.concatenate(sige_all)
         centre = np.concatenate(centres)
@@ -279,6 +331,9 @@ class PackageModel:
             volume_by_part_mm3=volume_by_part,
         )
 
+
+THIN_PART_RATIO = 4.0
+"""Largest element size of a free-meshed die, in die thicknesses."""
 
 JOINT_SIDES = 8
 """Joints are meshed as regular polygonal (ruled) solids of this many sides, with
@@ -330,6 +385,22 @@ def _prism(x: float, y: float, sections: list[tuple[float, float]], sides: int) 
     return next(t for d, t in out if d == 3)
 
 
+def _imprints(layer: Box, copper: tuple[Box, ...]) -> list[Box]:
+    """Copper footprints inside a swept layer, so the layer is cut into prisms over each
+    piece of its floor (a swept volume's ceiling must repeat its floor's pattern)."""
+    out = []
+    for c in copper:
+        x0, y0, x1, y1 = (
+            max(c.x0, layer.x0),
+            max(c.y0, layer.y0),
+            min(c.x1, layer.x1),
+            min(c.y1, layer.y1),
+        )
+        if x1 > x0 + 1e-9 and y1 > y0 + 1e-9:
+            out.append(Box(x0, y0, layer.z0, x1, y1, layer.z1))
+    return out
+
+
 def _top(body: Box) -> tuple[float, float, float]:
     return body.x1, body.y1, body.z1
 
@@ -354,12 +425,11 @@ def generate(study: Study, layout: PackageLayout, symmetry: str) -> MeshInfo:
     gmsh.model.mesh.generate(2)
     sweep.fill(model.swept)
     gmsh.option.setNumber("Mesh.MeshOnlyEmpty", 1)
-    gmsh.model.mesh.generate(3)
+    gmsh.model.mesh.generate(3)  # with Gmsh's optimiser: it may nudge layer nodes, validly
     quality = model.quality()
     if quality.min_sige < study.mesh.min_quality:
-        swept = {v.tag for v in model.swept}
-        free = [(3, t) for t in model.part_of if t not in swept]
-        gmsh.model.mesh.optimize("Netgen", dimTags=free)
+        free = [(3, t) for t in model.part_of if t not in {v.tag for v in model.swept}]
+        gmsh.model.mesh.optimize("", dimTags=free)
         quality = model.quality()
     if quality.min_sige < study.mesh.min_quality:
         raise RunError(

@@ -1,10 +1,25 @@
 """The one registry of part, surface and interface names.
 
 Interfaces are named "a/b" with a before b in PART_ORDER (e.g. "die/mold",
-"heat_sink/mold", "mold/carrier"), so every module derives the same name.
+"heat_sink/mold", "mold/carrier", "die2/die_attach"), so every module derives
+the same name. Stacked dies are die1, die2, ... from the carrier up.
 """
 
-PART_ORDER = ("heat_sink", "die", "bumps", "mold", "carrier", "balls")
+PART_ORDER = (
+    "heat_sink",
+    "die",
+    "die3",
+    "die2",
+    "die1",
+    "die_attach",
+    "bumps",
+    "passives",
+    "terminations",
+    "passive_joints",
+    "mold",
+    "carrier",
+    "balls",
+)
 
 
 def interface_name(a: str, b: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from warp.errors import InputError
 from warp.geometry import PackageLayout, build_layout, model_symmetry
 from warp.history import Step, build_history
 from warp.materials import Material, get_material
@@ -25,17 +26,47 @@ def plan(study: Study) -> Plan:
     """Validate geometry, materials and history (InputError on bad input)."""
     layout = build_layout(study)
     symmetry = model_symmetry(study)
-    parts = {
-        "carrier": ("carrier.material", study.carrier.material),
-        "die": ("die.material", study.die.material),
-        "bumps": ("bumps.material", study.bumps.material),
-        "mold": ("mold.material", study.mold.material),
-        "heat_sink": ("heat_sink.material", study.heat_sink.material),
+    materials = {
+        part: get_material(name, study.materials, field)
+        for part, (field, name) in part_materials(study, layout).items()
     }
-    if layout.balls is not None:
-        parts["balls"] = ("balls.material", study.balls.material)
-    materials = {p: get_material(name, study.materials, f) for p, (f, name) in parts.items()}
     body = layout.body
     volume = (body.x1 - body.x0) * (body.y1 - body.y0) * body.thickness
     steps = build_history(study, body.thickness, volume)
     return Plan(study, layout, symmetry, materials, steps)
+
+
+def part_materials(study: Study, layout: PackageLayout) -> dict[str, tuple[str, str]]:
+    """Part name -> (study field, material name) for every part of the package.
+
+    Parts that gather several components (all bumps, all die-attach layers, all
+    passives) need one material; a mix is refused, naming both fields.
+    """
+    parts: dict[str, tuple[str, str]] = {
+        "carrier": ("carrier.material", study.carrier.material),
+        "mold": ("mold.material", study.mold.material),
+        "heat_sink": ("heat_sink.material", study.heat_sink.material),
+    }
+
+    def claim(part: str, field: str, name: str) -> None:
+        if part in parts and parts[part][1] != name:
+            other, known = parts[part]
+            raise InputError(
+                f"{field} = {name!r}: all {part} share one material, and {other} is {known!r}"
+            )
+        parts.setdefault(part, (field, name))
+
+    for i, (die, dl) in enumerate(zip(study.dies, layout.dies, strict=True)):
+        parts[dl.name] = (f"dies.{i}.material", die.material)
+        if die.bumps is not None:
+            claim("bumps", f"dies.{i}.bumps.material", die.bumps.material)
+        if dl.attach == "die-attach":
+            da = die.die_attach.material if die.die_attach is not None else "die_attach"
+            claim("die_attach", f"dies.{i}.die_attach.material", da)
+    for i, p in enumerate(study.passives):
+        claim("passives", f"passives.{i}.body_material", p.body_material)
+        claim("terminations", f"passives.{i}.termination_material", p.termination_material)
+        claim("passive_joints", f"passives.{i}.solder_material", p.solder_material)
+    if layout.balls is not None:
+        parts["balls"] = ("balls.material", study.balls.material)
+    return parts

@@ -24,7 +24,6 @@ from warp.fem.elasticity import ThermoElasticModel
 from warp.fem.meshdata import from_gmsh
 from warp.fem.output import FieldWriter
 from warp.fem.probes import InterfaceTractions, JointAverages, PointProbe
-from warp.geometry import JointArray
 from warp.plan import Plan
 from warp.progress import Reporter
 
@@ -35,6 +34,12 @@ class RunOutcome:
 
     dataset: xr.Dataset
     timings: dict[str, float] = field(default_factory=dict)
+
+
+WIRE_NOTE = (
+    "bond wires are part of the geometry and of the reports but carry no stiffness in the "
+    "mechanical model: see warp.geometry.wire_stiffness_share for the estimate"
+)
 
 
 def _support_points(p: Plan) -> list:
@@ -49,17 +54,19 @@ def _support_points(p: Plan) -> list:
     ]
 
 
-def _mirror(xy: np.ndarray, symmetry: str) -> np.ndarray:
-    return np.abs(xy) if symmetry == "quarter" else xy
+def _mirror(points: np.ndarray, symmetry: str) -> np.ndarray:
+    """Map package points into the modelled quarter (x, y >= 0) when it is one."""
+    out = np.array(points, dtype=float)
+    if symmetry == "quarter":
+        out[:, :2] = np.abs(out[:, :2])
+    return out
 
 
-def _joint_map(joints: JointArray, symmetry: str) -> tuple[np.ndarray, np.ndarray]:
+def _joint_map(centres: np.ndarray, symmetry: str) -> tuple[np.ndarray, np.ndarray]:
     """Centres of the modelled joints, and for every joint its modelled counterpart."""
-    mapped = _mirror(joints.xy, symmetry)
-    keys = {tuple(np.round(v, 9)): None for v in mapped}
-    model_xy = np.array(sorted(keys))
-    index = {k: i for i, k in enumerate(map(tuple, model_xy))}
-    return model_xy, np.array([index[tuple(np.round(v, 9))] for v in mapped])
+    mapped = np.round(_mirror(centres, symmetry), 9)
+    model_centres, index = np.unique(mapped, axis=0, return_inverse=True)
+    return model_centres, index.ravel()
 
 
 def execute(p: Plan, out_dir: Path, reporter: Reporter, write_fields: bool = True) -> RunOutcome:
@@ -141,16 +148,19 @@ def _compute(p: Plan, staging: Path, reporter: Reporter, write_fields: bool, tim
     gx = np.linspace(lay.carrier.x0, lay.carrier.x1, n)
     gy = np.linspace(lay.carrier.y0, lay.carrier.y1, n)
     xx, yy = np.meshgrid(gx, gy, indexing="ij")
-    grid_xy = _mirror(np.column_stack([xx.ravel(), yy.ravel()]), p.symmetry)
-    bottom = PointProbe(pm.mesh, np.column_stack([grid_xy, np.zeros(len(grid_xy))]))
-    bump_xy, bump_of = _joint_map(lay.bumps, p.symmetry)
-    bumps = JointAverages(model, "bumps", bump_xy)
+    grid = np.column_stack([xx.ravel(), yy.ravel(), np.zeros(xx.size)])
+    bottom = PointProbe(pm.mesh, _mirror(grid, p.symmetry))
+    bump_centres, bump_of = _joint_map(lay.bump_centres, p.symmetry)
+    bumps = JointAverages(model, "bumps", bump_centres)
     balls = tips = None
     if lay.balls is not None:
-        ball_xy, ball_of = _joint_map(lay.balls, p.symmetry)
-        balls = JointAverages(model, "balls", ball_xy)
-        tip_xy = _mirror(lay.balls.xy, p.symmetry)
-        tips = PointProbe(pm.mesh, np.column_stack([tip_xy, np.full(len(tip_xy), lay.balls.z0)]))
+        zc = 0.5 * (lay.balls.z0 + lay.balls.z1)
+        ball_centres, ball_of = _joint_map(
+            np.column_stack([lay.balls.xy, np.full(lay.balls.count, zc)]), p.symmetry
+        )
+        balls = JointAverages(model, "balls", ball_centres)
+        tip_points = np.column_stack([lay.balls.xy, np.full(lay.balls.count, lay.balls.z0)])
+        tips = PointProbe(pm.mesh, _mirror(tip_points, p.symmetry))
     tractions = InterfaceTractions(model)
 
     # elastic: the state depends on the temperature only, so each distinct temperature is
@@ -231,8 +241,14 @@ def _dataset(p: Plan, info, model: ThermoElasticModel, interfaces, gx, gy, rows)
         "bump_x": results.coordinate("bump_x", lay.bumps.xy[:, 0]),
         "bump_y": results.coordinate("bump_y", lay.bumps.xy[:, 1]),
         "bump_die": results.coordinate("bump_die", lay.bumps.die),
+        "bump_z": results.coordinate("bump_z", lay.bump_centres[:, 2]),
         "interface": results.coordinate("interface", list(interfaces)),
     }
+    if lay.wires:
+        coords["wire_die"] = results.coordinate("wire_die", [w.die for w in lay.wires])
+        coords["wire_start"] = results.coordinate("wire_start", [w.start for w in lay.wires])
+        coords["wire_end"] = results.coordinate("wire_end", [w.end for w in lay.wires])
+        coords["wire_apex_z"] = results.coordinate("wire_apex_z", [w.apex_z for w in lay.wires])
     data = {
         "warpage": results.variable("warpage", rows["warpage"]),
         "coplanarity": results.variable("coplanarity", rows["coplanarity"]),
@@ -254,7 +270,8 @@ def _dataset(p: Plan, info, model: ThermoElasticModel, interfaces, gx, gy, rows)
         created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         study=st.to_toml(),
         study_id=st.study_id,
-        variant=st.study.variant,
+        variant=st.variant,
+        passives=len(st.passives),
         mesh_cells=int(info.quality.cells),
         mesh_symmetry=p.symmetry,
         dofs=int(model.dofs),
@@ -269,6 +286,8 @@ def _dataset(p: Plan, info, model: ThermoElasticModel, interfaces, gx, gy, rows)
         "NaN while the solder is above its solidus (molten joint); quarter models report "
         "every bump by mirror symmetry"
     )
+    if lay.wires:
+        ds["wire_die"].attrs["note"] = WIRE_NOTE
     ds["peel_stress_max"].attrs["note"] = (
         "facet traction from the cell-average stress on both sides; free-edge corners are "
         "singular, so the peak grows with mesh refinement: compare designs on one mesh"

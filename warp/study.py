@@ -10,10 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from warp.errors import InputError
 
@@ -36,43 +44,113 @@ Size2 = tuple[Length, Length]
 class StudyInfo(_Section):
     name: str = _f("unnamed study", description="human-readable study name")
     description: str = _f("", description="free text")
-    variant: Literal["single-chip"] = _f("single-chip", description="package variant")
+
+
+class LeadFrame(_Section):
+    pad_size: Size2 = _f(units="mm", description="die pad, centred")
+    lead_count: int = _f(gt=0, description="leads on each side")
+    lead_pitch: Length = _f(units="mm")
+    lead_width: Length = _f(units="mm")
+    lead_length: Length = _f(units="mm", description="from the body edge inwards")
 
 
 class Carrier(_Section):
-    kind: Literal["organic"] = _f("organic", description="carrier type")
+    kind: Literal["organic", "leadframe"] = _f("organic", description="carrier type")
     size: Size2 = _f(units="mm", description="x and y size of the carrier = package body")
     thickness: Length = _f(units="mm")
     material: str = _f("bt_substrate", description="material library name")
+    leadframe: LeadFrame | None = _f(None, description="pad and leads (kind = leadframe)")
+
+    @model_validator(mode="after")
+    def _leadframe_given(self) -> Carrier:
+        if (self.kind == "leadframe") != (self.leadframe is not None):
+            raise ValueError(
+                "carrier.leadframe (pad and leads) is required with kind = 'leadframe' "
+                "and not allowed otherwise"
+            )
+        return self
+
+
+class BumpArray(_Section):
+    pattern: Literal["perimeter", "full", "leads", "leads+pad"] = _f(
+        "perimeter", description="leads / leads+pad: one bump on each lead tip (lead frame)"
+    )
+    rows: int = _f(2, gt=0, description="rows from the edge (perimeter pattern)")
+    pitch: Length = _f(units="mm")
+    diameter: Length = _f(units="mm")
+    height: Length = _f(units="mm", description="bump gap: die face to the surface below")
+    edge_margin: Length | None = _f(
+        None, units="mm", description="die edge (or lead tip) to the nearest bump centre"
+    )
+    material: str = _f("sac305")
+
+
+class DieAttach(_Section):
+    thickness: Length = _f(0.025, units="mm")
+    material: str = _f("die_attach")
+
+
+class WireBonds(_Section):
+    per_side: int = _f(gt=0, description="wires on each edge of the die")
+    pitch: Length = _f(units="mm", description="bond pad pitch along the edge")
+    diameter: Length = _f(0.025, units="mm")
+    loop_height: Length = _f(0.15, units="mm", description="loop apex above the die top")
+    pad_inset: Length = _f(0.1, units="mm", description="die edge to bond pad centre")
+    finger_offset: Length = _f(
+        0.5, units="mm", description="die edge to the bond finger on the carrier"
+    )
+    material: str = _f("gold")
 
 
 class Die(_Section):
     size: Size2 = _f(units="mm")
     thickness: Length = _f(units="mm")
     material: str = _f("silicon")
-
-
-class BumpArray(_Section):
-    pattern: Literal["perimeter", "full"] = _f("perimeter")
-    rows: int = _f(2, gt=0, description="rows from the edge (perimeter pattern)")
-    pitch: Length = _f(units="mm")
-    diameter: Length = _f(units="mm")
-    height: Length = _f(units="mm", description="bump gap: die face to carrier")
-    edge_margin: Length | None = _f(
-        None, units="mm", description="die edge to outermost bump centre (default: pitch)"
+    attach: Literal["flip-chip", "die-attach"] = _f(
+        "flip-chip", description="flip-chip on bumps, or face-up on a die-attach layer"
     )
-    material: str = _f("sac305")
+    bumps: BumpArray | None = _f(None, description="the bumps under a flip-chip die")
+    die_attach: DieAttach | None = _f(None, description="the layer under a face-up die")
+    wire_bonds: WireBonds | None = _f(None, description="wires from a face-up die to the carrier")
+
+    @model_validator(mode="after")
+    def _attach_consistent(self) -> Die:
+        if self.attach == "flip-chip":
+            if self.bumps is None:
+                raise ValueError("a flip-chip die needs a [dies.bumps] table")
+            if self.die_attach is not None or self.wire_bonds is not None:
+                raise ValueError(
+                    "a flip-chip die takes no die_attach or wire_bonds (its face is down)"
+                )
+        elif self.bumps is not None:
+            raise ValueError("a die-attach (face-up) die takes no bumps")
+        return self
 
 
 class HeatSink(_Section):
     size: Size2 = _f(units="mm")
-    thickness: Length = _f(units="mm")
-    gap: float = _f(units="mm", description="die-to-heat-sink gap, filled by the mold")
+    thickness: Length | None = _f(
+        None, units="mm", description="give this or mold.cap_height, not both"
+    )
+    gap: float = _f(units="mm", description="top die to heat sink, filled by the mold")
     material: str = _f("copper")
 
 
 class Mold(_Section):
     material: str = _f("emc_muf_high_k")
+    cap_height: Length | None = _f(
+        None, units="mm", description="mold top above the carrier top; sets the heat sink thickness"
+    )
+
+
+class Passive(_Section):
+    size: Literal["0201", "0402"] = _f("0402", description="EIA inch size code")
+    position: tuple[float, float] = _f(units="mm", description="centre on the carrier")
+    rotation: Literal[0, 90] = _f(0, units="deg", description="0: length along x")
+    standoff: Length = _f(0.05, units="mm", description="solder thickness under the terminations")
+    body_material: str = _f("mlcc_x7r")
+    termination_material: str = _f("copper")
+    solder_material: str = _f("sac305")
 
 
 class Balls(_Section):
@@ -111,11 +189,14 @@ class PartSizes(_Section):
     mold: Length = _f(0.8, units="mm")
     heat_sink: Length = _f(0.8, units="mm")
     balls: Length | None = _f(None, units="mm", description="default: ball diameter / 2")
+    passives: Length | None = _f(None, units="mm", description="default: component width / 3")
 
 
 class Layers(_Section):
-    bump_gap: int = _f(2, ge=1, description="element layers through the bump gap")
+    bump_gap: int = _f(2, ge=1, description="element layers through each bump gap")
     gap: int = _f(2, ge=2, description="element layers through the die-to-heat-sink gap")
+    die_attach: int = _f(2, ge=1, description="element layers through each die-attach layer")
+    passive_joints: int = _f(2, ge=1, description="element layers through passive solder")
 
 
 class MeshControls(_Section):
@@ -149,11 +230,11 @@ class Output(_Section):
 class Study(_Section):
     study: StudyInfo = StudyInfo()
     carrier: Carrier
-    die: Die
-    bumps: BumpArray
+    dies: list[Die] = _f(min_length=1, description="dies from the carrier up")
     heat_sink: HeatSink
     mold: Mold = Mold()
     balls: Balls = Balls()
+    passives: list[Passive] = _f([], description="passive components on the carrier")
     process: Process = Process()
     reflow: Reflow = Reflow()
     mesh: MeshControls = MeshControls()
@@ -170,6 +251,28 @@ class Study(_Section):
 
         check_overrides(value)
         return value
+
+    @model_validator(mode="after")
+    def _heat_sink_thickness(self) -> Study:
+        if (self.heat_sink.thickness is None) == (self.mold.cap_height is None):
+            raise ValueError(
+                "give exactly one of heat_sink.thickness and mold.cap_height (the heat sink "
+                "top is flush with the mold top)"
+            )
+        return self
+
+    @property
+    def variant(self) -> str:
+        """Package variant name, from the chipset and the carrier."""
+        attach = [d.attach for d in self.dies]
+        chipset = {
+            ("flip-chip",): "single-chip",
+            ("die-attach", "flip-chip"): "stack-wirebond",
+            ("flip-chip", "die-attach", "flip-chip"): "stack-three-die",
+        }.get(tuple(attach), f"stack-{len(attach)}-die")
+        if self.carrier.kind == "leadframe":
+            return "leadframe" if chipset == "single-chip" else f"{chipset}-leadframe"
+        return chipset
 
     @property
     def study_id(self) -> str:
@@ -219,12 +322,25 @@ def apply_override(raw: dict, item: str) -> None:
         value = text.strip()  # a bare word such as a material name
     node = raw
     parts = key.split(".")
-    for part in parts[:-1]:
-        child = node.setdefault(part, {})
-        if not isinstance(child, dict):
-            raise InputError(f"--set {key}: '{part}' is a value, not a section")
-        node = child
-    node[parts[-1]] = value
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                where = ".".join(parts[:depth])
+                raise InputError(
+                    f"--set {key}: {where} has {len(node)} entries; use an index 0-{len(node) - 1}"
+                )
+            if last:
+                node[int(part)] = value
+            else:
+                node = node[int(part)]
+        elif isinstance(node, dict):
+            if last:
+                node[part] = value
+            else:
+                node = node.setdefault(part, {})
+        else:
+            raise InputError(f"--set {key}: '{parts[depth - 1]}' is a value, not a section")
 
 
 def _describe(err: dict, raw: dict) -> str:
@@ -247,19 +363,32 @@ def _describe(err: dict, raw: dict) -> str:
         msg = msg.replace("Input should be", "expected")
     elif kind == "value_error":
         msg = msg.removeprefix("Value error, ")
+        if isinstance(value, dict):  # a rule across several keys of a table
+            return f"{loc or 'study'}: {msg}"
     return f"{loc} = {value!r}: {msg}"
 
 
 def _model_at(loc: tuple) -> type[BaseModel] | None:
+    """The section model at a validation location (list indexes skipped)."""
     model: Any = Study
     for part in loc:
+        if isinstance(part, int):
+            continue
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
             return None
         field = model.model_fields.get(str(part))
         if field is None:
             return None
-        model = field.annotation
+        model = _section_type(field.annotation)
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _section_type(annotation: Any) -> Any:
+    """The model inside list[...] or ... | None annotations."""
+    for arg in typing.get_args(annotation) or ():
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return annotation
 
 
 def _allowed_keys(loc: tuple) -> list[str]:
@@ -280,10 +409,12 @@ def _units_of(loc: tuple) -> str:
 
 
 def _toml(data: dict, model: type[BaseModel] | None, units: bool, prefix: str = "") -> str:
-    scalars, tables = [], []
+    scalars, tables, arrays = [], [], []
     for key, value in data.items():
         if isinstance(value, dict):
             tables.append((key, value))
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            arrays.append((key, value))
         else:
             comment = ""
             if units and model is not None and key in model.model_fields:
@@ -294,13 +425,21 @@ def _toml(data: dict, model: type[BaseModel] | None, units: bool, prefix: str = 
     out = "\n".join(scalars)
     for key, value in tables:
         name = f"{prefix}{_key(key)}"
-        sub_model = None
-        if model is not None and key in model.model_fields:
-            ann = model.model_fields[key].annotation
-            sub_model = ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
-        body = _toml(value, sub_model, units, prefix=f"{name}.")
+        body = _toml(value, _sub_model(model, key), units, prefix=f"{name}.")
         out += f"\n\n[{name}]\n{body}" if body else f"\n\n[{name}]"
+    for key, items in arrays:  # arrays of tables: [[dies]] then its [dies.bumps]
+        name = f"{prefix}{_key(key)}"
+        for item in items:
+            body = _toml(item, _sub_model(model, key), units, prefix=f"{name}.")
+            out += f"\n\n[[{name}]]\n{body}"
     return out.strip("\n") + "\n" if not prefix else out.strip("\n")
+
+
+def _sub_model(model: type[BaseModel] | None, key: str) -> type[BaseModel] | None:
+    if model is None or key not in model.model_fields:
+        return None
+    sub = _section_type(model.model_fields[key].annotation)
+    return sub if isinstance(sub, type) and issubclass(sub, BaseModel) else None
 
 
 def _key(key: str) -> str:

@@ -12,6 +12,7 @@ import dolfinx
 import numpy as np
 import ufl
 from mpi4py import MPI
+from scipy.spatial import cKDTree
 
 from warp.fem.elasticity import ThermoElasticModel
 from warp.parts import is_interface
@@ -50,9 +51,9 @@ class PointProbe:
 
 
 class JointAverages:
-    """Volume averages of a scalar over each joint (bump or ball) of one part."""
+    """Volume averages over each joint (bump or ball) of one part, given joint centres (n, 3)."""
 
-    def __init__(self, model: ThermoElasticModel, part: str, centres_xy: np.ndarray):
+    def __init__(self, model: ThermoElasticModel, part: str, centres: np.ndarray):
         pm = model.pm
         self.comm = pm.comm
         q0 = dolfinx.fem.functionspace(pm.mesh, ("DG", 0))
@@ -60,9 +61,9 @@ class JointAverages:
         cells = pm.cells(part)
         self.cells = cells[cells < owned]
         mids = dolfinx.mesh.compute_midpoints(pm.mesh, 3, self.cells)
-        d2 = ((mids[:, None, :2] - centres_xy[None, :, :]) ** 2).sum(axis=2)
-        self.joint = np.argmin(d2, axis=1) if len(centres_xy) else np.empty(0, int)
-        self.count = len(centres_xy)
+        tree = cKDTree(centres)  # joints are disjoint: a cell belongs to the nearest centre
+        self.joint = tree.query(mids)[1] if len(self.cells) else np.empty(0, int)
+        self.count = len(centres)
         w = ufl.TestFunction(q0)
         dxp = model.dx(pm.groups[part][1])
         eps = model.mechanical_strain()

@@ -43,7 +43,7 @@ PROPERTY_UNITS = {
     "cp": "J/(kg.K)",
 }
 LEVELS = {"V1", "V2", "C", "illustrative"}
-KINDS = {"semiconductor", "metal", "solder", "mold_compound", "substrate", "adhesive"}
+KINDS = {"semiconductor", "metal", "solder", "mold_compound", "substrate", "adhesive", "ceramic"}
 
 
 class Table:
