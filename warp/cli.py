@@ -135,7 +135,7 @@ def cmd_mesh(args) -> int:
         info = mesher.generate(p.study, p.layout, p.symmetry)
         if staging.exists():
             shutil.rmtree(staging)
-        mesher.write_mesh(info, p.study, staging)
+        mesher.write_mesh(info, p.study, p.layout, staging)
         for item in staging.iterdir():
             os.replace(item, out / item.name)
     finally:

@@ -441,8 +441,9 @@ def generate(study: Study, layout: PackageLayout, symmetry: str) -> MeshInfo:
     return MeshInfo(groups, symmetry, quality, time.perf_counter() - start)
 
 
-def write_mesh(info: MeshInfo, study: Study, out_dir: Path) -> None:
-    """Write mesh.msh, markers.json (name -> dim, tag) and quality.json into out_dir."""
+def write_mesh(info: MeshInfo, study: Study, layout: PackageLayout, out_dir: Path) -> None:
+    """Write mesh.msh, markers.json (name -> dim, tag), quality.json and, for wire-bonded
+    dies, wires.json (the bond wires: geometry that the solid mesh leaves out)."""
     from warp import __version__
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -457,3 +458,6 @@ def write_mesh(info: MeshInfo, study: Study, out_dir: Path) -> None:
         **asdict(info.quality),
     }
     (out_dir / "quality.json").write_text(json.dumps(summary, indent=2) + "\n")
+    if layout.wires:
+        wires = [asdict(w) for w in layout.wires]
+        (out_dir / "wires.json").write_text(json.dumps({"units": "mm", "wires": wires}) + "\n")

@@ -113,7 +113,7 @@ def _mesh(p: Plan, staging: Path, reporter: Reporter, timings: dict):
         gmsh.initialize(interruptible=False)
         try:
             info = mesher.generate(p.study, p.layout, p.symmetry)
-            mesher.write_mesh(info, p.study, staging / "mesh")
+            mesher.write_mesh(info, p.study, p.layout, staging / "mesh")
         except Exception as exc:  # re-raised on every rank below, never left hanging
             failure = exc if isinstance(exc, RunError) else RunError(f"meshing failed: {exc}")
             gmsh.finalize()

@@ -207,7 +207,7 @@ class MeshControls(_Section):
     size: PartSizes = PartSizes()
     layers: Layers = Layers()
     min_quality: float = _f(
-        0.05, gt=0, lt=1, description="refuse elements below this Gmsh minSIGE quality"
+        0.02, gt=0, lt=1, description="refuse elements below this Gmsh minSIGE quality"
     )
 
 
