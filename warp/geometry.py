@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from warp.errors import InputError
-from warp.study import BumpArray, Die, Passive, Study
+from warp.study import BumpArray, Die, DieAttach, Passive, Study
 
 GAP_WINDOW_MM = (0.03, 0.2)
 """Die-to-heat-sink gap design window of this package family."""
@@ -253,7 +253,7 @@ def build_layout(study: Study) -> PackageLayout:
                 names[i], i + 1, Box.centred(die.size, layer.z1, z_top), die.attach, layer, bumps
             )
         else:
-            da = die.die_attach if die.die_attach is not None else _default_die_attach()
+            da = die.die_attach or DieAttach()
             layer = Box.centred(die.size, z, z + da.thickness)
             z_top = layer.z1 + die.thickness
             box = Box.centred(die.size, layer.z1, z_top)
@@ -343,12 +343,6 @@ def build_layout(study: Study) -> PackageLayout:
         balls=balls,
         passives=passives,
     )
-
-
-def _default_die_attach():
-    from warp.study import DieAttach
-
-    return DieAttach()
 
 
 def _check_die_footprint(die: Die, key: str, base: DieLayout | None, body: tuple) -> None:

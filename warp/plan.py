@@ -8,7 +8,7 @@ from warp.errors import InputError
 from warp.geometry import PackageLayout, build_layout, model_symmetry
 from warp.history import Step, build_history
 from warp.materials import Material, get_material
-from warp.study import Study
+from warp.study import DieAttach, Study
 
 
 @dataclass
@@ -61,7 +61,7 @@ def part_materials(study: Study, layout: PackageLayout) -> dict[str, tuple[str, 
         if die.bumps is not None:
             claim("bumps", f"dies.{i}.bumps.material", die.bumps.material)
         if dl.attach == "die-attach":
-            da = die.die_attach.material if die.die_attach is not None else "die_attach"
+            da = (die.die_attach or DieAttach()).material
             claim("die_attach", f"dies.{i}.die_attach.material", da)
     for i, p in enumerate(study.passives):
         claim("passives", f"passives.{i}.body_material", p.body_material)
