@@ -34,7 +34,23 @@ def layered_box(
     tags = np.searchsorted(knots[1:-1], z_mid).astype(np.int32) + 1
     groups = {name: (3, i + 1) for i, (name, _, _) in enumerate(layers)}
     cell_tags = dolfinx.mesh.meshtags(msh, 3, cells, tags)
-    facet_tags = dolfinx.mesh.meshtags(msh, 2, np.empty(0, np.int32), np.empty(0, np.int32))
+    top = knots[-1]
+    sides = {  # outer faces, named like the package's
+        "carrier_bottom": lambda x: np.isclose(x[2], 0.0),
+        "heat_sink_top": lambda x: np.isclose(x[2], top),
+        "package_sides": lambda x: (
+            np.isclose(np.abs(x[0]), length / 2) | np.isclose(np.abs(x[1]), width / 2)
+        ),
+    }
+    facets, values = [], []
+    for k, (name, marker) in enumerate(sides.items()):
+        found = dolfinx.mesh.locate_entities_boundary(msh, 2, marker)
+        facets.append(found)
+        values.append(np.full(len(found), 100 + k, dtype=np.int32))
+        groups[name] = (2, 100 + k)
+    facets, values = np.concatenate(facets), np.concatenate(values)
+    order = np.argsort(facets)
+    facet_tags = dolfinx.mesh.meshtags(msh, 2, facets[order], values[order])
     msh.topology.create_connectivity(2, 3)
     return PackageMesh(msh, cell_tags, facet_tags, groups)
 

@@ -16,12 +16,19 @@ from warp.study import Study
 
 @dataclass(frozen=True)
 class Step:
-    """One solved point of the load history."""
+    """One solved point of the load history.
+
+    `power` is None for an oven or chamber step (the whole package at
+    `temperature`); otherwise the dies run at that fraction of their power in
+    `temperature` ambient, in steady state (dt = 0) or after a transient step of dt s.
+    """
 
     time: float  # s
     temperature: float  # degC
-    phase: str  # "mold-cooldown", "reflow"
+    phase: str  # "mold-cooldown", "reflow", "power-on", "power-cycling"
     label: str = ""  # profile corner name, e.g. "T_p"
+    power: float | None = None
+    dt: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,27 @@ def build_history(study: Study, package_thickness: float, package_volume: float)
     steps[-1] = Step(steps[-1].time, steps[-1].temperature, "mold-cooldown", "T_room")
     if study.reflow.enabled:
         steps += reflow_steps(study, steps[-1].time, package_thickness, package_volume)
+    if study.thermal.enabled:
+        steps += power_steps(study, steps[-1].time)
+    return steps
+
+
+def power_steps(study: Study, t_start: float) -> list[Step]:
+    """Steady power-on at ambient, then power cycles (off, on) solved in time."""
+    th = study.thermal
+    amb = th.ambient
+    t = t_start + 1.0
+    steps = [Step(t, amb, "power-on", "P_on", power=1.0)] if th.power_on else []
+    c = th.cycling
+    if c.cycles and not th.power_on:
+        raise InputError("thermal.cycling.cycles > 0 needs thermal.power_on = true (its start)")
+    for _ in range(c.cycles):
+        for power, duration in ((0.0, c.off_time), (1.0, c.on_time)):
+            dt = duration / c.steps_per_phase
+            for k in range(c.steps_per_phase):
+                t += dt
+                label = ("P_off" if power == 0 else "P_on") if k == c.steps_per_phase - 1 else ""
+                steps.append(Step(t, amb, "power-cycling", label, power=power, dt=dt))
     return steps
 
 

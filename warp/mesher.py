@@ -206,17 +206,26 @@ class PackageModel:
         return groups
 
     def _outer_name(self, part: str, bb: list[float], z_top: float) -> str:
+        """Name of an exterior face: where heat leaves, where the package is measured."""
         tol = 1e-6
         flat = [abs(bb[k] - bb[k + 3]) < tol for k in range(3)]
-        if flat[2] and abs(bb[2]) < tol and part == "carrier":
-            return "carrier_bottom"
-        if flat[2] and abs(bb[2] - z_top) < tol and part == "heat_sink":
-            return "heat_sink_top"
+        body = self.layout.body
+        if flat[2] and abs(bb[2]) < tol:
+            return "carrier_bottom" if part == "carrier" else "mold_bottom"
+        if flat[2] and abs(bb[2] - z_top) < tol:
+            return "heat_sink_top" if part == "heat_sink" else "mold_top"
         if self.symmetry == "quarter" and flat[0] and abs(bb[0] - self.x0) < tol:
             return "symmetry_x"
         if self.symmetry == "quarter" and flat[1] and abs(bb[1] - self.y0) < tol:
             return "symmetry_y"
-        return ""
+        if part == "balls":
+            on_tip = flat[2] and abs(bb[2] - self.layout.balls.z0) < tol
+            return "ball_tips" if on_tip else "ball_sides"
+        if (flat[0] and min(abs(bb[0] - body.x0), abs(bb[0] - body.x1)) < tol) or (
+            flat[1] and min(abs(bb[1] - body.y0), abs(bb[1] - body.y1)) < tol
+        ):
+            return "package_sides"
+        return "outer"
 
     # ------------------------------------------------------------ sizes
 

@@ -32,3 +32,16 @@ def interface_name(a: str, b: str) -> str:
 
 def is_interface(name: str) -> bool:
     return "/" in name
+
+
+OUTER_SURFACES = (
+    "carrier_bottom",
+    "mold_bottom",
+    "heat_sink_top",
+    "mold_top",
+    "package_sides",
+    "ball_tips",
+    "ball_sides",
+    "outer",
+)
+"""Exterior faces, by where they are; symmetry planes are not among them."""

@@ -25,6 +25,10 @@ VARIABLES = {
     "ball_strain_eq": (("step", "ball"), "1", "volume-averaged von Mises mechanical strain"),
     "peel_stress_max": (("step", "interface"), "MPa", "maximum tensile normal traction"),
     "shear_stress_max": (("step", "interface"), "MPa", "maximum shear traction magnitude"),
+    "junction_temperature": (("step",), "degC", "maximum die temperature"),
+    "theta_jc": ((), "K/W", "junction-to-case (top) thermal resistance"),
+    "theta_jb": ((), "K/W", "junction-to-board thermal resistance"),
+    "theta_ja": ((), "K/W", "junction-to-ambient thermal resistance"),
 }
 COORDS = {
     "time": (("step",), "s", "time in the load history"),
@@ -45,7 +49,12 @@ COORDS = {
     "ball_y": (("ball",), "mm", "ball centre y"),
     "interface": (("interface",), "-", "material interface name"),
 }
-REQUIRED = ("warpage", "coplanarity", "surface_dz", "bump_strain_eq")
+REQUIRED = {
+    "mechanics": ("warpage", "coplanarity", "surface_dz", "bump_strain_eq"),
+    "thermal": ("junction_temperature",),
+}
+"""Variables each kind of physics must write; a run has at least one kind."""
+
 REQUIRED_ATTRS = (
     "warp_version",
     "dolfinx_version",
@@ -57,7 +66,6 @@ REQUIRED_ATTRS = (
     "dofs",
     "element",
     "solver",
-    "warpage_convention",
 )
 WARPAGE_CONVENTION = (
     "peak-to-valley of the package bottom (carrier side) after removing the least-squares "
@@ -88,13 +96,19 @@ def check(ds: xr.Dataset) -> list[str]:
     for attr in REQUIRED_ATTRS:
         if attr not in ds.attrs:
             problems.append(f"missing dataset attribute '{attr}'")
-    for name in REQUIRED:
-        if name not in ds:
-            problems.append(f"missing variable '{name}'")
+    present = [kind for kind, names in REQUIRED.items() if any(n in ds for n in names)]
+    if not present:
+        problems.append("no physics: neither warpage nor junction temperature")
+    for kind in present:
+        for name in REQUIRED[kind]:
+            if name not in ds:
+                problems.append(f"missing variable '{name}' ({kind})")
+    if "warpage" in ds and "warpage_convention" not in ds.attrs:
+        problems.append("missing dataset attribute 'warpage_convention'")
     for name, var in ds.data_vars.items():
         if name in VARIABLES:
             dims = VARIABLES[name][0]
-            if var.dims[-len(dims) :] != dims:
+            if var.dims[len(var.dims) - len(dims) :] != dims:
                 problems.append(f"{name} has dims {var.dims}, expected {dims}")
             if var.attrs.get("units") != VARIABLES[name][1]:
                 problems.append(f"{name} has units {var.attrs.get('units')!r}")

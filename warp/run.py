@@ -17,13 +17,14 @@ import gmsh
 import numpy as np
 import xarray as xr
 
-from warp import __version__, mesher, results, surface
-from warp.errors import RunError
+from warp import __version__, jesd51, mesher, results, surface
+from warp.errors import InputError, RunError
 from warp.fem.backend import DOLFINX_VERSION, MPI, PACKAGING
 from warp.fem.elasticity import ThermoElasticModel
 from warp.fem.meshdata import from_gmsh
 from warp.fem.output import FieldWriter
 from warp.fem.probes import InterfaceTractions, JointAverages, PointProbe
+from warp.fem.thermal import HeatSource, ThermalModel
 from warp.plan import Plan
 from warp.progress import Reporter
 
@@ -134,135 +135,237 @@ def _mesh(p: Plan, staging: Path, reporter: Reporter, timings: dict):
     return info, pm
 
 
-def _compute(p: Plan, staging: Path, reporter: Reporter, write_fields: bool, timings: dict):
-    st, lay = p.study, p.layout
-    info, pm = _mesh(p, staging, reporter, timings)
-    stress_free = {part: st.process.molding_temperature for part in p.materials}
-    model = ThermoElasticModel(
-        pm, p.materials, stress_free, st.solver, p.symmetry, _support_points(p)
-    )
-    reporter.stage(
-        f"P{st.solver.element_degree} thermo-elasticity: {model.dofs} DOFs, {model.method} solver"
-    )
-    n = st.output.surface_grid
-    gx = np.linspace(lay.carrier.x0, lay.carrier.x1, n)
-    gy = np.linspace(lay.carrier.y0, lay.carrier.y1, n)
-    xx, yy = np.meshgrid(gx, gy, indexing="ij")
-    grid = np.column_stack([xx.ravel(), yy.ravel(), np.zeros(xx.size)])
-    bottom = PointProbe(pm.mesh, _mirror(grid, p.symmetry))
-    bump_centres, bump_of = _joint_map(lay.bump_centres, p.symmetry)
-    bumps = JointAverages(model, "bumps", bump_centres)
-    balls = tips = None
-    if lay.balls is not None:
-        zc = 0.5 * (lay.balls.z0 + lay.balls.z1)
-        ball_centres, ball_of = _joint_map(
-            np.column_stack([lay.balls.xy, np.full(lay.balls.count, zc)]), p.symmetry
-        )
-        balls = JointAverages(model, "balls", ball_centres)
-        tip_points = np.column_stack([lay.balls.xy, np.full(lay.balls.count, lay.balls.z0)])
-        tips = PointProbe(pm.mesh, _mirror(tip_points, p.symmetry))
-    tractions = InterfaceTractions(model)
+class _Mechanics:
+    """The thermo-elastic model and every probe read after each of its solves."""
 
-    # elastic: the state depends on the temperature only, so each distinct temperature is
-    # solved once, in ascending order, where the last factorisation is the best preconditioner
-    temperatures = sorted({round(s.temperature, 9) for s in p.steps})
-    cache: dict[float, dict] = {}
-    solve_s = assemble_s = 0.0
-    iterations, refactorisations = [], 0
-    with reporter.steps(len(temperatures), "temperatures") as advance:
+    def __init__(self, p: Plan, pm, reporter: Reporter):
+        st, lay = p.study, p.layout
+        self.p = p
+        stress_free = {part: st.process.molding_temperature for part in p.materials}
+        self.model = ThermoElasticModel(
+            pm, p.materials, stress_free, st.solver, p.symmetry, _support_points(p)
+        )
+        reporter.stage(
+            f"P{st.solver.element_degree} thermo-elasticity: {self.model.dofs} DOFs, "
+            f"{self.model.method} solver"
+        )
+        n = st.output.surface_grid
+        self.gx = np.linspace(lay.carrier.x0, lay.carrier.x1, n)
+        self.gy = np.linspace(lay.carrier.y0, lay.carrier.y1, n)
+        xx, yy = np.meshgrid(self.gx, self.gy, indexing="ij")
+        grid = np.column_stack([xx.ravel(), yy.ravel(), np.zeros(xx.size)])
+        self.bottom = PointProbe(pm.mesh, _mirror(grid, p.symmetry))
+        centres, self.bump_of = _joint_map(lay.bump_centres, p.symmetry)
+        self.bumps = JointAverages(self.model, "bumps", centres)
+        self.balls = self.tips = None
+        if lay.balls is not None:
+            zc = 0.5 * (lay.balls.z0 + lay.balls.z1)
+            centres, self.ball_of = _joint_map(
+                np.column_stack([lay.balls.xy, np.full(lay.balls.count, zc)]), p.symmetry
+            )
+            self.balls = JointAverages(self.model, "balls", centres)
+            tip_points = np.column_stack([lay.balls.xy, np.full(lay.balls.count, lay.balls.z0)])
+            self.tips = PointProbe(pm.mesh, _mirror(tip_points, p.symmetry))
+        self.tractions = InterfaceTractions(self.model)
+        self.stats: list = []
+
+    def solve(self, temperature, hottest: float, keep_fields: bool) -> dict:
+        """Solve at a uniform temperature or per-cell temperatures; read every probe."""
+        m, lay, n = self.model, self.p.layout, len(self.gx)
+        m.set_temperature(temperature)
+        self.stats.append(m.solve())
+        dz = self.bottom(m.u, 2).reshape(n, n) * 1e3
+        peel, shear = self.tractions.maxima()
+        entry = {
+            "surface_dz": surface.flatten(self.gx, self.gy, dz),
+            "warpage": surface.signed_warpage(self.gx, self.gy, dz),
+            "bump": self.bumps.strain_eq()[self.bump_of],
+            "peel": peel,
+            "shear": shear,
+        }
+        if self.balls is not None:
+            entry["ball"] = self.balls.strain_eq()[self.ball_of]
+            entry["coplanarity"] = surface.coplanarity(*lay.balls.xy.T, self.tips(m.u, 2) * 1e3)
+            if self.p.materials["balls"].is_molten(hottest):
+                entry["ball"] = np.full_like(entry["ball"], np.nan)
+        else:
+            entry["coplanarity"] = abs(entry["warpage"])
+        if self.p.materials["bumps"].is_molten(hottest):
+            entry["bump"] = np.full_like(entry["bump"], np.nan)
+        if keep_fields:
+            entry["displacement"] = m.u.x.array.copy()
+            entry["stress"] = self.tractions.sigma.x.array.copy()
+        return entry
+
+
+def _thermal(p: Plan, pm, reporter: Reporter) -> tuple[ThermalModel, dict, dict]:
+    """The thermal model, the JESD51 metrics (K/W) and the heat leaving the package in each."""
+    st, lay = p.study, p.layout
+    sources = []
+    for pw in st.thermal.power:
+        if pw.die > len(lay.dies):
+            raise InputError(
+                f"thermal.power: die = {pw.die} but the package has {len(lay.dies)} dies"
+            )
+        die = lay.dies[pw.die - 1]
+        hotspot = None
+        if pw.hotspot_centre is not None:
+            (x, y), (a, b) = pw.hotspot_centre, pw.hotspot_size
+            hotspot = (x - a / 2, y - b / 2, x + a / 2, y + b / 2)
+        sources.append(HeatSource(die.name, pw.watts, die.box.volume, hotspot, pw.hotspot_fraction))
+    model = ThermalModel(pm, p.materials, sources, st.thermal.element_degree)
+    envs = jesd51.environments(st, lay)
+    metrics, balance = {}, {}
+    amb = st.thermal.ambient
+    copies = 4.0 if p.symmetry == "quarter" else 1.0  # the package holds this many models
+    for name in jesd51.METRICS:
+        model.set_environment(envs[name])
+        model.T.x.array[:] = amb
+        model.steady()
+        metrics[name] = (model.junction_temperature() - amb) / model.power
+        balance[name] = model.heat_out() * copies  # W leaving the whole package
+        reporter.stage(f"{name} = {metrics[name]:.3f} K/W")
+    model.set_environment(envs["operating"])
+    model.T.x.array[:] = amb
+    return model, metrics, balance
+
+
+def _compute(p: Plan, staging: Path, reporter: Reporter, write_fields: bool, timings: dict):
+    st = p.study
+    info, pm = _mesh(p, staging, reporter, timings)
+    mech = _Mechanics(p, pm, reporter) if st.mechanics else None
+    thermal = metrics = balance = None
+    if st.thermal.enabled:
+        thermal, metrics, balance = _thermal(p, pm, reporter)
+    entries: list[dict] = [{} for _ in p.steps]
+
+    # oven steps: the state depends on the temperature only, so each distinct temperature
+    # is solved once, in ascending order, where the last factorisation preconditions best
+    oven = [i for i, s in enumerate(p.steps) if s.power is None]
+    temperatures = sorted({round(p.steps[i].temperature, 9) for i in oven}) if mech else []
+    powered = [i for i, s in enumerate(p.steps) if s.power is not None]
+    with reporter.steps(len(temperatures) + len(powered), "load steps") as advance:
+        cache = {}
         for temp in temperatures:
-            model.set_temperature(temp)
-            stats = model.solve()
-            solve_s += stats.solve_seconds
-            assemble_s += stats.assemble_seconds
-            iterations.append(stats.iterations)
-            refactorisations += stats.refactorised
-            dz = bottom(model.u, 2).reshape(n, n) * 1e3
-            peel, shear = tractions.maxima()
-            entry = {
-                "surface_dz": surface.flatten(gx, gy, dz),
-                "warpage": surface.signed_warpage(gx, gy, dz),
-                "bump": bumps.strain_eq()[bump_of],
-                "peel": peel,
-                "shear": shear,
-            }
-            if balls is not None:
-                entry["ball"] = balls.strain_eq()[ball_of]
-                z_tip = tips(model.u, 2) * 1e3
-                entry["coplanarity"] = surface.coplanarity(*lay.balls.xy.T, z_tip)
-                if p.materials["balls"].is_molten(temp):
-                    entry["ball"] = np.full_like(entry["ball"], np.nan)
+            cache[temp] = mech.solve(temp, temp, write_fields)
+            advance(f"{temp:6.1f} degC ({mech.stats[-1].iterations} CG its)")
+        for i in oven:
+            temp = p.steps[i].temperature
+            entries[i] = dict(cache.get(round(temp, 9), {}), tj=temp, temperature=temp)
+        for i in powered:
+            step = p.steps[i]
+            if step.dt == 0:
+                thermal.steady(power_scale=step.power)
             else:
-                entry["coplanarity"] = abs(entry["warpage"])
-            if p.materials["bumps"].is_molten(temp):
-                entry["bump"] = np.full_like(entry["bump"], np.nan)
-            if write_fields:
-                entry["fields"] = (model.u.x.array.copy(), tractions.sigma.x.array.copy())
-            cache[temp] = entry
-            advance(f"{temp:6.1f} degC ({stats.iterations} CG its)")
-    rows: dict[str, list] = {
-        k: [] for k in ("warpage", "coplanarity", "surface_dz", "bump", "ball", "peel", "shear")
-    }
-    for step in p.steps:
-        entry = cache[round(step.temperature, 9)]
-        for k in rows:
-            if k in entry:
-                rows[k].append(entry[k])
+                thermal.advance(step.dt, step.power)
+            tj = thermal.junction_temperature()
+            entry = mech.solve(thermal.cell_temperatures(), tj, write_fields) if mech else {}
+            entries[i] = dict(entry, tj=tj, temperature=thermal.T.x.array.copy())
+            advance(f"{step.phase} Tj {tj:6.1f} degC")
     if write_fields:  # opened only now, so a failed solve leaves no open writer behind
-        writer = FieldWriter(model, tractions, staging / "fields")
-        for step in p.steps:
-            fields = cache[round(step.temperature, 9)]["fields"]
-            model.u.x.array[:], tractions.sigma.x.array[:] = fields
-            writer.write(step)
-        writer.close()
-    timings.update(
-        solves=len(temperatures),
-        refactorisations=refactorisations,
-        assemble_s=assemble_s,
-        solve_s=solve_s,
-        iterations_mean=float(np.mean(iterations)),
-        iterations_max=int(np.max(iterations)),
-    )
-    ds = _dataset(p, info, model, tractions.names, gx, gy, rows)
+        _write_fields(pm, mech, thermal, p, entries, staging / "fields")
+    if mech:
+        stats = mech.stats
+        timings.update(
+            solves=len(stats),
+            refactorisations=sum(s.refactorised for s in stats),
+            assemble_s=sum(s.assemble_seconds for s in stats),
+            solve_s=sum(s.solve_seconds for s in stats),
+            iterations_mean=float(np.mean([s.iterations for s in stats])),
+            iterations_max=int(np.max([s.iterations for s in stats])),
+        )
+    ds = _dataset(p, info, mech, thermal, metrics, balance, entries)
     ds.attrs.update({f"run_{k}": v for k, v in timings.items()})
     ds.attrs["run_ranks"] = MPI.COMM_WORLD.size
     return ds
 
 
-def _dataset(p: Plan, info, model: ThermoElasticModel, interfaces, gx, gy, rows) -> xr.Dataset:
+def _write_fields(pm, mech, thermal, p: Plan, entries: list[dict], folder: Path) -> None:
+    import dolfinx
+
+    temperature = dolfinx.fem.Function(
+        thermal.V if thermal else dolfinx.fem.functionspace(pm.mesh, ("Lagrange", 1)),
+        name="temperature",
+    )
+    functions = {"temperature": temperature}
+    if mech:
+        functions.update(displacement=mech.model.u, stress=mech.tractions.sigma)
+    writer = FieldWriter(pm.mesh, functions, folder)
+    for step, entry in zip(p.steps, entries, strict=True):
+        values = {"temperature": np.broadcast_to(entry["temperature"], temperature.x.array.shape)}
+        if mech:
+            values.update(displacement=entry["displacement"], stress=entry["stress"])
+        writer.write(step.time, values)
+    writer.close()
+
+
+def _dataset(p: Plan, info, mech, thermal, metrics, balance, entries) -> xr.Dataset:
     st, lay = p.study, p.layout
     coords = {
         "time": results.coordinate("time", [s.time for s in p.steps]),
         "temperature": results.coordinate("temperature", [s.temperature for s in p.steps]),
         "phase": results.coordinate("phase", [s.phase for s in p.steps]),
         "label": results.coordinate("label", [s.label for s in p.steps]),
-        "x": results.coordinate("x", gx),
-        "y": results.coordinate("y", gy),
         "bump_x": results.coordinate("bump_x", lay.bumps.xy[:, 0]),
         "bump_y": results.coordinate("bump_y", lay.bumps.xy[:, 1]),
         "bump_die": results.coordinate("bump_die", lay.bumps.die),
         "bump_z": results.coordinate("bump_z", lay.bump_centres[:, 2]),
-        "interface": results.coordinate("interface", list(interfaces)),
     }
     if lay.wires:
         coords["wire_die"] = results.coordinate("wire_die", [w.die for w in lay.wires])
         coords["wire_start"] = results.coordinate("wire_start", [w.start for w in lay.wires])
         coords["wire_end"] = results.coordinate("wire_end", [w.end for w in lay.wires])
         coords["wire_apex_z"] = results.coordinate("wire_apex_z", [w.apex_z for w in lay.wires])
-    data = {
-        "warpage": results.variable("warpage", rows["warpage"]),
-        "coplanarity": results.variable("coplanarity", rows["coplanarity"]),
-        "surface_dz": results.variable("surface_dz", rows["surface_dz"]),
-        "bump_strain_eq": results.variable("bump_strain_eq", rows["bump"]),
-        "peel_stress_max": results.variable("peel_stress_max", rows["peel"]),
-        "shear_stress_max": results.variable("shear_stress_max", rows["shear"]),
-    }
     if lay.balls is not None:
         coords["ball_x"] = results.coordinate("ball_x", lay.balls.xy[:, 0])
         coords["ball_y"] = results.coordinate("ball_y", lay.balls.xy[:, 1])
-        data["ball_strain_eq"] = results.variable("ball_strain_eq", rows["ball"])
+    data = {}
+    attrs = {}
+    if mech:
+        coords["x"] = results.coordinate("x", mech.gx)
+        coords["y"] = results.coordinate("y", mech.gy)
+        coords["interface"] = results.coordinate("interface", list(mech.tractions.names))
+
+        def rows(key: str) -> list:
+            return [e[key] for e in entries]
+
+        data.update(
+            warpage=results.variable("warpage", rows("warpage")),
+            coplanarity=results.variable("coplanarity", rows("coplanarity")),
+            surface_dz=results.variable("surface_dz", rows("surface_dz")),
+            bump_strain_eq=results.variable("bump_strain_eq", rows("bump")),
+            peel_stress_max=results.variable("peel_stress_max", rows("peel")),
+            shear_stress_max=results.variable("shear_stress_max", rows("shear")),
+        )
+        if lay.balls is not None:
+            data["ball_strain_eq"] = results.variable("ball_strain_eq", rows("ball"))
+        solver = mech.model.solver_options()
+        attrs.update(
+            dofs=int(mech.model.dofs),
+            element=f"P{st.solver.element_degree} Lagrange tetrahedra (vector)",
+            solver=" ".join(f"-{k} {v}" for k, v in solver.items()),
+            stress_free_temperature_degC=st.process.molding_temperature,
+        )
+    if thermal:
+        data["junction_temperature"] = results.variable(
+            "junction_temperature", [e["tj"] for e in entries]
+        )
+        for name, value in metrics.items():
+            data[name] = results.variable(name, value)
+            data[name].attrs["environment"] = jesd51.DESCRIPTIONS[name]
+            data[name].attrs["heat_out_W"] = balance[name]
+        attrs.update(
+            thermal_element=f"P{st.thermal.element_degree} Lagrange tetrahedra",
+            thermal_dofs=int(thermal.V.dofmap.index_map.size_global),
+            power_W=float(thermal.power),
+        )
+        if not mech:
+            attrs.update(
+                dofs=attrs["thermal_dofs"],
+                element=attrs["thermal_element"],
+                solver="CG/Cholesky (MUMPS), Picard on k(T)",
+            )
     ds = xr.Dataset(data, coords=coords)
-    solver = model.solver_options()
     ds.attrs.update(
         warp_version=__version__,
         dolfinx_version=DOLFINX_VERSION,
@@ -274,22 +377,20 @@ def _dataset(p: Plan, info, model: ThermoElasticModel, interfaces, gx, gy, rows)
         passives=len(st.passives),
         mesh_cells=int(info.quality.cells),
         mesh_symmetry=p.symmetry,
-        dofs=int(model.dofs),
-        element=f"P{st.solver.element_degree} Lagrange tetrahedra (vector)",
-        solver=" ".join(f"-{k} {v}" for k, v in solver.items()),
-        warpage_convention=results.WARPAGE_CONVENTION,
-        stress_free_temperature_degC=st.process.molding_temperature,
         mesh_min_sige=info.quality.min_sige,
         schema_version=results.SCHEMA_VERSION,
+        warpage_convention=results.WARPAGE_CONVENTION,
+        **attrs,
     )
-    ds["bump_strain_eq"].attrs["note"] = (
-        "NaN while the solder is above its solidus (molten joint); quarter models report "
-        "every bump by mirror symmetry"
-    )
+    if mech:
+        ds["bump_strain_eq"].attrs["note"] = (
+            "NaN while the solder is above its solidus (molten joint); quarter models "
+            "report every bump by mirror symmetry"
+        )
+        ds["peel_stress_max"].attrs["note"] = (
+            "facet traction from the cell-average stress on both sides; free-edge corners "
+            "are singular, so the peak grows with mesh refinement: compare designs on one mesh"
+        )
     if lay.wires:
         ds["wire_die"].attrs["note"] = WIRE_NOTE
-    ds["peel_stress_max"].attrs["note"] = (
-        "facet traction from the cell-average stress on both sides; free-edge corners are "
-        "singular, so the peak grows with mesh refinement: compare designs on one mesh"
-    )
     return ds

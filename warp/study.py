@@ -182,6 +182,68 @@ class Reflow(_Section):
     sample_step: float = _f(25.0, gt=0, units="K", description="largest step between points")
 
 
+class Power(_Section):
+    die: int = _f(1, ge=1, description="1-based die index, from the carrier up")
+    watts: float = _f(gt=0, units="W")
+    hotspot_centre: tuple[float, float] | None = _f(
+        None, units="mm", description="centre of a hot spot on the die (package coordinates)"
+    )
+    hotspot_size: tuple[Length, Length] | None = _f(None, units="mm")
+    hotspot_fraction: float = _f(
+        0.0, ge=0, le=1, description="share of the die power dissipated in the hot spot"
+    )
+
+    @model_validator(mode="after")
+    def _hotspot_complete(self) -> Power:
+        parts = (self.hotspot_centre is None, self.hotspot_size is None)
+        if parts[0] != parts[1] or (parts[0] and self.hotspot_fraction > 0):
+            raise ValueError("a hot spot needs hotspot_centre, hotspot_size and hotspot_fraction")
+        return self
+
+
+class Surface(_Section):
+    kind: Literal["convection", "fixed", "adiabatic"] = _f("convection")
+    h: float = _f(10.0, ge=0, units="W/(m^2.K)", description="film coefficient (convection)")
+    temperature: float | None = _f(
+        None, units="degC", description="fluid or plate temperature (default: thermal.ambient)"
+    )
+
+
+class PowerCycling(_Section):
+    cycles: int = _f(0, ge=0, description="power on/off cycles after the steady power-on point")
+    on_time: float = _f(60.0, gt=0, units="s")
+    off_time: float = _f(60.0, gt=0, units="s")
+    steps_per_phase: int = _f(6, ge=1, description="solved points in each on or off phase")
+
+
+class Thermal(_Section):
+    enabled: bool = _f(False)
+    ambient: float = _f(25.0, units="degC")
+    power: list[Power] = _f([], description="power dissipated in the dies")
+    heat_sink_top: Surface = _f(
+        Surface(h=1000.0), description="operating condition on the exposed heat sink"
+    )
+    exposed: Surface = _f(Surface(h=10.0), description="other exposed package surfaces")
+    board: Surface = _f(
+        Surface(h=300.0), description="board side (ball tips, or the exposed lead frame)"
+    )
+    still_air_h: float = _f(
+        10.0, gt=0, units="W/(m^2.K)", description="theta_ja: natural convection film"
+    )
+    board_h: float = _f(
+        300.0, gt=0, units="W/(m^2.K)", description="theta_ja: the test board, as a film"
+    )
+    element_degree: Literal[1, 2] = _f(1)
+    power_on: bool = _f(True, description="add a steady power-on point to the load history")
+    cycling: PowerCycling = _f(PowerCycling())
+
+    @model_validator(mode="after")
+    def _power_given(self) -> Thermal:
+        if self.enabled and not self.power:
+            raise ValueError("thermal.enabled needs at least one [[thermal.power]] entry")
+        return self
+
+
 class PartSizes(_Section):
     carrier: Length = _f(0.6, units="mm")
     die: Length = _f(0.6, units="mm")
@@ -235,6 +297,8 @@ class Study(_Section):
     mold: Mold = Mold()
     balls: Balls = Balls()
     passives: list[Passive] = _f([], description="passive components on the carrier")
+    thermal: Thermal = Thermal()
+    mechanics: bool = _f(True, description="solve the thermo-mechanical load history")
     process: Process = Process()
     reflow: Reflow = Reflow()
     mesh: MeshControls = MeshControls()

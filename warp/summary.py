@@ -14,9 +14,19 @@ def _step_where(ds: xr.Dataset, phase: str, label: str) -> int | None:
 def describe(ds: xr.Dataset) -> str:
     """A short plain-text summary of a results dataset."""
     lines = [f"study {ds.attrs.get('study_id', '?')}: {ds.sizes['step']} load steps"]
+    if "warpage" in ds:
+        lines += _mechanics(ds)
+    if "junction_temperature" in ds:
+        lines += _thermal(ds)
+    return "\n".join(lines)
+
+
+def _mechanics(ds: xr.Dataset) -> list[str]:
+    lines = []
     for text, phase, label in (
         ("after mold cool-down at", "mold-cooldown", "T_room"),
         ("at reflow peak", "reflow", "T_p"),
+        ("with the power on, ambient", "power-on", "P_on"),
     ):
         i = _step_where(ds, phase, label)
         if i is not None:
@@ -40,4 +50,18 @@ def describe(ds: xr.Dataset) -> str:
             f"highest peel stress: {peel[s, k]:.1f} MPa on {ds.interface.values[k]} at "
             f"{float(ds.temperature[s]):g} degC ({ds.phase.values[s]})"
         )
-    return "\n".join(lines)
+    return lines
+
+
+def _thermal(ds: xr.Dataset) -> list[str]:
+    metrics = [f"{n} {float(ds[n]):.3f}" for n in ("theta_jc", "theta_jb", "theta_ja") if n in ds]
+    lines = ["thermal resistances (K/W): " + ", ".join(metrics)] if metrics else []
+    powered = ds.phase.values != "mold-cooldown"
+    powered &= ds.phase.values != "reflow"
+    if powered.any():
+        tj = ds.junction_temperature.values[powered]
+        lines.append(
+            f"junction temperature with {ds.attrs.get('power_W', 0):g} W: {tj[0]:.1f} degC "
+            f"steady, {tj.min():.1f}-{tj.max():.1f} degC over the powered steps"
+        )
+    return lines

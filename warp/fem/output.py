@@ -5,34 +5,29 @@ from __future__ import annotations
 from pathlib import Path
 
 import dolfinx
-
-from warp.fem.elasticity import ThermoElasticModel
-from warp.fem.probes import InterfaceTractions
-from warp.history import Step
+import numpy as np
 
 
 class FieldWriter:
-    """ParaView (VTX/ADIOS2) files: displacement, stress and temperature at every step."""
+    """One .bp folder per named function; `write` stores all of them at a time (s)."""
 
-    def __init__(self, model: ThermoElasticModel, tractions: InterfaceTractions, folder: Path):
-        msh = model.pm.mesh
-        if msh.comm.rank == 0:
+    def __init__(
+        self, mesh: dolfinx.mesh.Mesh, functions: dict[str, dolfinx.fem.Function], folder: Path
+    ):
+        if mesh.comm.rank == 0:
             folder.mkdir(parents=True, exist_ok=True)
-        msh.comm.barrier()
-        self.temperature = dolfinx.fem.Function(
-            dolfinx.fem.functionspace(msh, ("Lagrange", 1)), name="temperature"
-        )
-        self.model = model
+        mesh.comm.barrier()
+        self.functions = functions
         self.writers = [
-            dolfinx.io.VTXWriter(msh.comm, folder / "displacement.bp", [model.u]),
-            dolfinx.io.VTXWriter(msh.comm, folder / "stress.bp", [tractions.sigma]),
-            dolfinx.io.VTXWriter(msh.comm, folder / "temperature.bp", [self.temperature]),
+            dolfinx.io.VTXWriter(mesh.comm, folder / f"{name}.bp", [f])
+            for name, f in functions.items()
         ]
 
-    def write(self, step: Step) -> None:
-        self.temperature.x.array[:] = step.temperature
+    def write(self, time: float, values: dict[str, np.ndarray]) -> None:
+        for name, array in values.items():
+            self.functions[name].x.array[:] = array
         for w in self.writers:
-            w.write(step.time)
+            w.write(time)
 
     def close(self) -> None:
         for w in self.writers:

@@ -46,7 +46,7 @@ class PointProbe:
         local = np.zeros(len(self.points))
         if self.rows:
             vals = f.eval(self.points[self.rows], np.asarray(self.cells, dtype=np.int32))
-            local[self.rows] = vals[:, component]
+            local[self.rows] = np.reshape(vals, (len(self.rows), -1))[:, component]
         return _allreduce(self.mesh.comm, local * self.share, MPI.SUM)
 
 

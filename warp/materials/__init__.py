@@ -148,12 +148,15 @@ class Material:
             normal = inplane
         return inplane, normal
 
-    def thermal_strain(self, temp: float, stress_free: float) -> np.ndarray:
-        """Free thermal strain (x, y, z) from the stress-free temperature to `temp`."""
+    def thermal_strain(self, temp, stress_free: float) -> np.ndarray:
+        """Free thermal strain (x, y, z) from the stress-free temperature to `temp`.
+
+        A scalar temperature gives shape (3,), an array of n temperatures (n, 3).
+        """
         inplane, normal = self._cte_tables
-        exy = float(inplane.integral(stress_free, temp)) * 1e-6
-        ez = float(normal.integral(stress_free, temp)) * 1e-6
-        return np.array([exy, exy, ez])
+        exy = np.asarray(inplane.integral(stress_free, temp)) * 1e-6
+        ez = np.asarray(normal.integral(stress_free, temp)) * 1e-6
+        return np.stack([exy, exy, ez], axis=-1)
 
     def stiffness(self, temp: float) -> np.ndarray:
         """6x6 Voigt stiffness (11, 22, 33, 23, 13, 12; engineering shear) in MPa."""
@@ -164,10 +167,18 @@ class Material:
         e, nu = float(self.E(temp)), float(self.nu(temp))
         return isotropic_voigt(e, nu)
 
-    def lame(self, temp: float) -> tuple[float, float]:
-        """Lame constants (lambda, mu) in MPa of an isotropic material."""
-        e, nu = float(self.E(temp)), float(self.nu(temp))
+    def lame(self, temp) -> tuple[np.ndarray, np.ndarray]:
+        """Lame constants (lambda, mu) in MPa of an isotropic material (scalar or per point)."""
+        e, nu = self.E(temp), self.nu(temp)
         return e * nu / ((1 + nu) * (1 - 2 * nu)), e / (2 * (1 + nu))
+
+    def conductivity(self, temp) -> np.ndarray:
+        """In-plane thermal conductivity in W/(m.K) (scalar or per point)."""
+        return self._table("k")(temp)
+
+    def heat_capacity(self, temp) -> np.ndarray:
+        """Volumetric heat capacity rho * cp in J/(m^3.K) (scalar or per point)."""
+        return self._table("density")(temp) * self._table("cp")(temp)
 
 
 def isotropic_voigt(e: float, nu: float) -> np.ndarray:
