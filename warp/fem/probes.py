@@ -14,7 +14,6 @@ import ufl
 from mpi4py import MPI
 from scipy.spatial import cKDTree
 
-from warp.fem.elasticity import ThermoElasticModel
 from warp.parts import is_interface
 
 
@@ -53,7 +52,7 @@ class PointProbe:
 class JointAverages:
     """Volume averages over each joint (bump or ball) of one part, given joint centres (n, 3)."""
 
-    def __init__(self, model: ThermoElasticModel, part: str, centres: np.ndarray):
+    def __init__(self, model, part: str, centres: np.ndarray):
         pm = model.pm
         self.comm = pm.comm
         q0 = dolfinx.fem.functionspace(pm.mesh, ("DG", 0))
@@ -85,7 +84,7 @@ class JointAverages:
 class InterfaceTractions:
     """Peak peel (tensile normal) and shear traction on each named interface."""
 
-    def __init__(self, model: ThermoElasticModel):
+    def __init__(self, model):
         pm = model.pm
         self.pm, self.model = pm, model
         msh = pm.mesh
@@ -93,13 +92,6 @@ class InterfaceTractions:
         self.names = sorted(n for n, (d, _) in pm.groups.items() if d == 2 and is_interface(n))
         q = dolfinx.fem.functionspace(msh, ("DG", 0, (3, 3)))
         self.sigma = dolfinx.fem.Function(q, name="stress")
-        n_local = msh.topology.index_map(tdim).size_local + msh.topology.index_map(tdim).num_ghosts
-        self.exprs = []
-        for part in model.materials:
-            cells = pm.cells(part)
-            cells = cells[cells < n_local]
-            expr = dolfinx.fem.Expression(model.stress(part), q.element.interpolation_points)
-            self.exprs.append((expr, cells))
         f2c = msh.topology.connectivity(tdim - 1, tdim)
         msh.topology.create_connectivity(tdim - 1, 0)
         f2v = msh.topology.connectivity(tdim - 1, 0)
@@ -120,8 +112,8 @@ class InterfaceTractions:
             self.facets[name] = (pairs, normal)
 
     def update(self) -> None:
-        for expr, cells in self.exprs:
-            self.sigma.interpolate(expr, cells0=cells)
+        """Refresh the cell-average stress (also the ParaView stress field)."""
+        self.sigma.x.array[:] = self.model.cell_stress().ravel()
 
     def maxima(self) -> tuple[np.ndarray, np.ndarray]:
         """(peel_max, shear_max) in MPa per interface, in `names` order."""

@@ -41,6 +41,23 @@ PROPERTY_UNITS = {
     "k_z": "W/(m.K)",
     "density": "kg/m^3",
     "cp": "J/(kg.K)",
+    "anand_s0": "MPa",
+    "anand_Q_R": "K",
+    "anand_A": "1/s",
+    "anand_xi": "1",
+    "anand_m": "1",
+    "anand_h0": "MPa",
+    "anand_s_hat": "MPa",
+    "anand_n": "1",
+    "anand_a": "1",
+    "garofalo_C1": "1/s",
+    "garofalo_C2": "1/MPa",
+    "garofalo_C3": "1",
+    "garofalo_C4": "K",
+    "prony_shear": "s, 1",
+    "shift_Ea_R": "K",
+    "shift_reference": "degC",
+    "cure_shrinkage": "1",
 }
 LEVELS = {"V1", "V2", "C", "illustrative"}
 KINDS = {"semiconductor", "metal", "solder", "mold_compound", "substrate", "adhesive", "ceramic"}
