@@ -38,9 +38,10 @@ def layered_box(
     sides = {  # outer faces, named like the package's
         "carrier_bottom": lambda x: np.isclose(x[2], 0.0),
         "heat_sink_top": lambda x: np.isclose(x[2], top),
-        "package_sides": lambda x: (
-            np.isclose(np.abs(x[0]), length / 2) | np.isclose(np.abs(x[1]), width / 2)
-        ),
+        "side_x0": lambda x: np.isclose(x[0], -length / 2),
+        "side_x1": lambda x: np.isclose(x[0], length / 2),
+        "side_y0": lambda x: np.isclose(x[1], -width / 2),
+        "side_y1": lambda x: np.isclose(x[1], width / 2),
     }
     facets, values = [], []
     for k, (name, marker) in enumerate(sides.items()):

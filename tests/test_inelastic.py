@@ -1,0 +1,128 @@
+"""Time-dependent laws in the FE model against their closed forms (homogeneous blocks).
+
+Each test also runs under `mpiexec -n 2` (tests/test_mpi.py) with the same answer.
+"""
+
+from __future__ import annotations
+
+import dolfinx
+import numpy as np
+import pytest
+from layered import layered_box, values_at
+from mpi4py import MPI
+
+from warp import laws
+from warp.fem.inelastic import InelasticModel
+from warp.materials import get_material
+from warp.study import Solver
+
+SIDE = 1.0  # mm
+
+
+def block(part: str, material: str, law: str, temp: float, tractions=None):
+    pm = layered_box(SIDE, SIDE, [(part, SIDE, 2)], 2)
+    model = InelasticModel(
+        pm,
+        {part: get_material(material)},
+        {part: law},
+        {part: temp},
+        Solver(element_degree=1),
+        "full",
+        [],
+        tractions=tractions,
+    )
+    model.start(temp)
+    return model
+
+
+def mean_stress(model) -> np.ndarray:
+    owned = model.pm.mesh.topology.index_map(3).size_local
+    local = model.cell_stress()[:owned].sum(axis=0)
+    total = np.empty_like(local)
+    model.pm.comm.Allreduce(local, total, op=MPI.SUM)
+    return total / model.pm.comm.allreduce(owned, op=MPI.SUM)
+
+
+def rollers(model, *, pull_x=None, pull_y=None):
+    """Normal displacement held on the three low faces; optional pulls on the high ones."""
+    zero = dolfinx.fem.Constant(model.pm.mesh, 0.0)
+    model.prescribe("side_x0", 0, zero)
+    model.prescribe("side_y0", 1, zero)
+    model.prescribe("carrier_bottom", 2, zero)
+    if pull_x is not None:
+        model.prescribe("side_x1", 0, pull_x)
+    if pull_y is not None:
+        model.prescribe("side_y1", 1, pull_y)
+
+
+@pytest.mark.parametrize("temp, rate", [(25.0, 1e-3), (125.0, 1e-4)])
+def test_anand_reaches_its_saturation_stress(temp, rate):
+    """Uniaxial stress at a constant strain rate: Anand's closed-form steady stress."""
+    model = block("bumps", "sac305", "anand", temp)
+    pull = dolfinx.fem.Constant(model.pm.mesh, 0.0)
+    rollers(model, pull_x=pull)
+    dt = 0.0005 / rate
+    stats = []
+    for k in range(1, 121):  # 6 % strain
+        pull.value = rate * dt * k * SIDE
+        stats.append(model.advance(temp, dt))
+    law = laws.Anand.from_material(get_material("sac305"), temp)
+    assert mean_stress(model)[0, 0] == pytest.approx(law.saturation_stress(rate, temp), rel=0.01)
+    assert max(s.newton for s in stats) <= 6  # consistent tangent: few iterations
+
+
+@pytest.mark.parametrize("temp", [100.0, 175.0])
+def test_viscoelastic_relaxation_follows_the_prony_series(temp):
+    """Pure shear held after a step: sigma_xx(t) = 2 e G(t / a_T), at two temperatures."""
+    model = block("mold", "emc_muf_high_k", "viscoelastic", temp)
+    e = 1e-3
+    pull_x = dolfinx.fem.Constant(model.pm.mesh, e * SIDE)
+    pull_y = dolfinx.fem.Constant(model.pm.mesh, -e * SIDE)
+    rollers(model, pull_x=pull_x, pull_y=pull_y)
+    zero = dolfinx.fem.Constant(model.pm.mesh, 0.0)
+    model.prescribe("heat_sink_top", 2, zero)
+    law = laws.Viscoelastic.from_material(get_material("emc_muf_high_k"))
+    model.advance(temp, 1e-14)  # the step
+    times, measured = [], []
+    for dt in np.geomspace(1e-6, 1e6, 25):
+        model.advance(temp, dt)
+        times.append(model.time)
+        measured.append(mean_stress(model)[0, 0])
+    expected = 2 * e * law.relaxation_shear(np.array(times), temp)
+    assert np.max(np.abs(np.array(measured) / expected - 1)) < 0.005
+    assert measured[-1] < 0.2 * measured[0]  # it did relax
+
+
+def test_garofalo_creeps_at_its_steady_rate():
+    temp, stress = 125.0, 10.0
+    traction = None
+    pm_probe = np.array([[SIDE / 2, 0.0, SIDE / 2]])
+    model = None
+    mesh_constant = {}
+
+    def load(mesh):
+        mesh_constant["t"] = dolfinx.fem.Constant(mesh, np.array([stress, 0.0, 0.0]))
+        return {"side_x1": mesh_constant["t"]}
+
+    pm = layered_box(SIDE, SIDE, [("bumps", SIDE, 2)], 2)
+    traction = load(pm.mesh)
+    model = InelasticModel(
+        pm,
+        {"bumps": get_material("sac305")},
+        {"bumps": "garofalo"},
+        {"bumps": temp},
+        Solver(element_degree=1),
+        "full",
+        [],
+        tractions=traction,
+    )
+    model.start(temp)
+    rollers(model)
+    history = []
+    for _ in range(30):
+        model.advance(temp, 60.0)
+        history.append(values_at(model.u, pm_probe)[0, 0])
+    rate = (history[-1] - history[-11]) / (10 * 60.0) / SIDE
+    law = laws.Garofalo.from_material(get_material("sac305"), temp)
+    assert mean_stress(model)[0, 0] == pytest.approx(stress, rel=1e-6)
+    assert rate == pytest.approx(law.creep_rate(stress, temp), rel=0.01)

@@ -1,0 +1,284 @@
+"""Quasi-static thermo-mechanics with history-dependent laws at quadrature points (collective).
+
+Every part has a law from `warp.laws` (elastic, viscoelastic mold, Anand or
+Garofalo solder). At each time step the strain at the quadrature points goes
+through the laws (vectorised numpy), the stresses and consistent tangents are
+written into quadrature functions, and Newton's method finds the equilibrium;
+states are committed only when a step converges, so a step can be cut back
+and retried. The mold can be "born" at gelation: until then it is a soft
+stand-in, and afterwards it counts strain from its state at birth, so it is
+stress-free when it gels. Temperatures are uniform in each step (a chamber).
+Units: mm, MPa, s, degC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import basix
+import basix.ufl
+import dolfinx
+import dolfinx.fem.petsc as fem_petsc
+import numpy as np
+import ufl
+from mpi4py import MPI
+from petsc4py import PETSc
+
+from warp import laws
+from warp.errors import RunError
+from warp.fem.mechanics import MechanicsBase, eps, voigt
+from warp.fem.meshdata import PackageMesh
+from warp.materials import Material
+from warp.study import Solver
+
+NEWTON_RTOL = 1e-7
+NEWTON_MAX = 12
+SOFT_SHARE = 1e-4
+"""Modulus of a part before its birth, as a share of its glassy modulus."""
+
+
+def strain_tensor(v):
+    """Engineering-shear Voigt strain -> symmetric tensor (UFL)."""
+    return ufl.as_matrix(
+        [[v[0], v[5] / 2, v[4] / 2], [v[5] / 2, v[1], v[3] / 2], [v[4] / 2, v[3] / 2, v[2]]]
+    )
+
+
+@dataclass
+class PartState:
+    """Material points of one part: where they live and what they remember."""
+
+    law: object
+    rows: np.ndarray  # quadrature dofs of the part's cells, cell-major
+    state: dict
+    born: bool = True
+    birth: np.ndarray | None = None  # total strain at birth (Voigt), per point
+    work: np.ndarray | None = None  # accumulated inelastic work density (MPa), per point
+    trial: dict = field(default_factory=dict)
+
+
+@dataclass
+class StepStats:
+    """Newton iterations and timings of one time step."""
+
+    newton: int
+    linear_iterations: int
+    seconds: float
+    cutbacks: int = 0
+
+
+class InelasticModel(MechanicsBase):
+    """Time-stepped mechanics with viscoelastic and viscoplastic parts."""
+
+    prefix = "warp_inelastic_"
+
+    def __init__(
+        self,
+        pm: PackageMesh,
+        materials: dict[str, Material],
+        law_of: dict[str, str],
+        stress_free: dict[str, float],
+        solver: Solver,
+        symmetry: str,
+        support_points: list,
+        quadrature_degree: int = 2,
+        tractions: dict[str, dolfinx.fem.Constant] | None = None,
+    ):
+        super().__init__(
+            pm, solver, symmetry, support_points, metadata={"quadrature_degree": quadrature_degree}
+        )
+        self.materials, self.law_of, self.stress_free = materials, law_of, stress_free
+        msh = pm.mesh
+        cell = msh.basix_cell()
+        self.points, _ = basix.make_quadrature(cell, quadrature_degree)
+        self.npts = len(self.points)
+        q6 = basix.ufl.quadrature_element(cell, value_shape=(6,), degree=quadrature_degree)
+        q36 = basix.ufl.quadrature_element(cell, value_shape=(6, 6), degree=quadrature_degree)
+        self.Q6 = dolfinx.fem.functionspace(msh, q6)
+        self.Q36 = dolfinx.fem.functionspace(msh, q36)
+        self.sigma = dolfinx.fem.Function(self.Q6)
+        self.tangent = dolfinx.fem.Function(self.Q36)
+        self.free = dolfinx.fem.Function(self.Q6)  # thermal + chemical + birth strain (Voigt)
+        self.du = dolfinx.fem.Function(self.V)
+        self.n_cells = msh.topology.index_map(3).size_local + msh.topology.index_map(3).num_ghosts
+        self._strain = dolfinx.fem.Expression(voigt(eps(self.u)), self.points)
+        v, w = ufl.TestFunction(self.V), ufl.TrialFunction(self.V)
+        residual = ufl.dot(self.sigma, voigt(eps(v))) * self.dx
+        ds = ufl.Measure("ds", domain=msh, subdomain_data=pm.facet_tags)
+        for name, traction in (tractions or {}).items():  # surface loads, MPa
+            residual -= ufl.dot(traction, v) * ds(pm.groups[name][1])
+        self.F = dolfinx.fem.form(residual)
+        q0 = dolfinx.fem.functionspace(msh, ("DG", 0))
+        size = sum(abs(self.sigma[i]) for i in range(6)) * ufl.TestFunction(q0) * self.dx
+        self._scale_form = dolfinx.fem.form(size)
+        self._prescribed: list = []
+        self.J = dolfinx.fem.form(
+            ufl.dot(ufl.dot(self.tangent, voigt(eps(w))), voigt(eps(v))) * self.dx
+        )
+        self._setup_solver(self.J)
+        self.parts: dict[str, PartState] = {}
+        dofmap = self.Q6.dofmap.list
+        for part in materials:
+            cells = pm.cells(part)
+            rows = dofmap[cells].ravel()
+            self.parts[part] = PartState(None, rows, {}, work=np.zeros(len(rows)))
+        self.chemical: dict[str, float] = {p: 0.0 for p in materials}
+        self.temperature = None
+        self.time = 0.0
+        self._owned = msh.topology.index_map(3).size_local
+
+    # ------------------------------------------------------------ laws
+
+    def _law(self, part: str, temp: float):
+        mat, kind = self.materials[part], self.law_of[part]
+        if kind == "viscoelastic":
+            return laws.Viscoelastic.from_material(mat)
+        if kind == "anand":
+            return laws.Anand.from_material(mat, temp)
+        if kind == "garofalo":
+            return laws.Garofalo.from_material(mat, temp)
+        return laws.elastic_law(mat, temp)
+
+    def start(self, temp: float, unborn: tuple[str, ...] = ()) -> None:
+        """Initial states at `temp`; parts in `unborn` wait for `give_birth`."""
+        self.temperature = temp
+        for part, ps in self.parts.items():
+            n = len(ps.rows)
+            ps.law = self._law(part, temp)
+            ps.state = ps.law.initial_state(n)
+            ps.born = part not in unborn
+            ps.birth = np.zeros((n, 6))
+
+    def give_birth(self, part: str) -> None:
+        """The part becomes load-bearing now, stress-free in its present shape."""
+        ps = self.parts[part]
+        ps.birth = self._point_strain(ps.rows)
+        ps.law = self._law(part, self.temperature)
+        ps.state = ps.law.initial_state(len(ps.rows))
+        ps.born = True
+
+    # ------------------------------------------------------------ points
+
+    def _all_strains(self) -> np.ndarray:
+        vals = self._strain.eval(self.pm.mesh, np.arange(self.n_cells, dtype=np.int32))
+        return vals.reshape(-1, 6)
+
+    def _point_strain(self, rows: np.ndarray) -> np.ndarray:
+        return self._all_strains()[rows]
+
+    def _free_strain(self, part: str, temp: float) -> np.ndarray:
+        """Thermal plus chemical strain (Voigt) of a part at a uniform temperature."""
+        th = self.materials[part].thermal_strain(temp, self.stress_free[part])
+        return np.concatenate([th + self.chemical[part], np.zeros(3)])
+
+    def _update_points(self, temp: float, dt: float, commit: bool) -> None:
+        """Run every law on the current displacement; fill stress and tangent."""
+        strains = self._all_strains()
+        sig = self.sigma.x.array.reshape(-1, 6)
+        tan = self.tangent.x.array.reshape(-1, 6, 6)
+        free = self.free.x.array.reshape(-1, 6)
+        for part, ps in self.parts.items():
+            total = strains[ps.rows]
+            if not ps.born:
+                c = laws.elastic_law(self.materials[part], temp).stiffness * SOFT_SHARE
+                sig[ps.rows] = total @ c.T
+                tan[ps.rows] = c
+                free[ps.rows] = 0.0
+                continue
+            f = self._free_strain(part, temp) + ps.birth
+            free[ps.rows] = f
+            stress, c, new, work = ps.law.update(total - f, ps.state, dt, temp)
+            sig[ps.rows] = stress
+            tan[ps.rows] = c
+            if commit:
+                ps.state = new
+                ps.work = ps.work + work
+        self.sigma.x.scatter_forward()
+        self.tangent.x.scatter_forward()
+
+    # ------------------------------------------------------------ time step
+
+    def _assemble(self) -> float:
+        self.A.zeroEntries()
+        fem_petsc.assemble_matrix(self.A, self.J, bcs=self.bcs)
+        self.A.assemble()
+        with self.b.localForm() as loc:
+            loc.set(0.0)
+        fem_petsc.assemble_vector(self.b, self.F)
+        self.b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+        self.b.scale(-1.0)
+        fem_petsc.set_bc(self.b, self.bcs, alpha=0.0)
+        return self.b.norm()
+
+    def advance(self, temp: float, dt: float) -> StepStats:
+        """Equilibrium at the end of a step to `temp` (degC) lasting dt (s); RunError if not."""
+        t0 = MPI.Wtime()
+        for part, ps in self.parts.items():  # elastic moduli follow the temperature
+            if ps.born and self.law_of[part] in ("elastic", "anand", "garofalo"):
+                ps.law = self._law(part, temp)
+        u_start = self.u.x.array.copy()
+        if self._prescribed:
+            fem_petsc.set_bc(self.u.x.petsc_vec, self._prescribed)
+            self.u.x.scatter_forward()
+        linear = 0
+        scale = None
+        for newton in range(1, NEWTON_MAX + 1):
+            self._update_points(temp, dt, commit=False)
+            rnorm = self._assemble()
+            if scale is None:
+                scale = max(rnorm, self._force_scale() * 1e-3, 1e-30)
+            if newton > 1 and rnorm <= NEWTON_RTOL * scale:
+                break
+            self.du.x.array[:] = 0.0
+            its, _, _, _ = self._solve(self.du.x.petsc_vec, False, "Newton correction")
+            linear += its
+            self.du.x.scatter_forward()
+            if not np.all(np.isfinite(self.du.x.array)):
+                raise RunError("Newton correction is not finite")
+            self.u.x.array[:] += self.du.x.array
+        else:
+            self.u.x.array[:] = u_start
+            raise RunError(f"Newton did not converge in {NEWTON_MAX} iterations")
+        self._update_points(temp, dt, commit=True)
+        self.temperature = temp
+        self.time += dt
+        return StepStats(newton, linear, MPI.Wtime() - t0)
+
+    def _force_scale(self) -> float:
+        """Size of the stresses (integral of |sigma|, N mm), to make the residual test relative."""
+        vec = dolfinx.fem.assemble_vector(self._scale_form)
+        return self.pm.comm.allreduce(float(np.sum(vec.array[: self._owned])), op=MPI.SUM)
+
+    def prescribe(self, facets: str, component: int, value: dolfinx.fem.Constant) -> None:
+        """Hold a displacement component on a facet group at a (changeable) value, mm."""
+        sub = self.V.sub(component)
+        dofs = dolfinx.fem.locate_dofs_topological(sub, 2, self.pm.facets(facets))
+        bc = dolfinx.fem.dirichletbc(value, dofs, sub)
+        self.bcs.append(bc)
+        self._prescribed.append(bc)
+
+    # ------------------------------------------------------------ outputs
+
+    def mechanical_strain(self):
+        """Total minus free (thermal, chemical, birth) strain, UFL tensor."""
+        return eps(self.u) - strain_tensor(self.free)
+
+    def cell_stress(self) -> np.ndarray:
+        """Cell-average stress (n local cells, 3, 3) in MPa: mean of the quadrature values."""
+        s = self.sigma.x.array.reshape(self.n_cells, self.npts, 6).mean(axis=1)
+        out = np.empty((self.n_cells, 3, 3))
+        out[:, 0, 0], out[:, 1, 1], out[:, 2, 2] = s[:, 0], s[:, 1], s[:, 2]
+        out[:, 1, 2] = out[:, 2, 1] = s[:, 3]
+        out[:, 0, 2] = out[:, 2, 0] = s[:, 4]
+        out[:, 0, 1] = out[:, 1, 0] = s[:, 5]
+        return out
+
+    def cell_values(self, part: str, key: str) -> np.ndarray:
+        """Cell means of a point quantity of a part ("p": inelastic strain, "work": MPa),
+        laid out over all local cells (zero elsewhere)."""
+        ps = self.parts[part]
+        values = ps.work if key == "work" else ps.state.get(key, np.zeros(len(ps.rows)))
+        out = np.zeros(self.n_cells)
+        cells = self.pm.cells(part)
+        out[cells] = np.asarray(values).reshape(len(cells), self.npts).mean(axis=1)
+        return out
