@@ -29,6 +29,8 @@ class Step:
     label: str = ""  # profile corner name, e.g. "T_p"
     power: float | None = None
     dt: float = 0.0
+    cure: float = 1.0  # share of the mold's cure shrinkage reached (time-dependent runs)
+    cycle: int = 0  # thermal cycle the step belongs to (1-based; 0 outside cycling)
 
 
 @dataclass(frozen=True)
@@ -170,4 +172,125 @@ def reflow_steps(
         new[-1] = Step(new[-1].time, new[-1].temperature, "reflow", label)
         steps += new
         t, temp = times[-1], target
+    return steps
+
+
+CYCLING_PRESETS = {"-40/125": (-40.0, 125.0), "-55/125": (-55.0, 125.0), "0/100": (0.0, 100.0)}
+"""JESD22-A104 temperature extremes (reference-data.md 4.2: -55/125 is condition B; the
+letters of the others are not verified)."""
+
+
+def _dwell(
+    t0: float,
+    temp: float,
+    duration: float,
+    count: int,
+    phase: str,
+    label: str,
+    cure0: float = 1.0,
+    cure1: float = 1.0,
+    cycle: int = 0,
+) -> list[Step]:
+    """Points in a dwell, spaced geometrically (relaxation is fastest at the start)."""
+    weights = 2.0 ** np.arange(count)
+    ends = t0 + duration * np.cumsum(weights) / weights.sum()
+    share = (ends - t0) / duration
+    steps = [
+        Step(float(t), temp, phase, "", cure=float(cure0 + (cure1 - cure0) * f), cycle=cycle)
+        for t, f in zip(ends, share, strict=True)
+    ]
+    steps[-1] = Step(steps[-1].time, temp, phase, label, cure=cure1, cycle=cycle)
+    return steps
+
+
+def process_history(
+    study: Study, solidus: float, package_thickness: float, package_volume: float
+) -> list[Step]:
+    """Time-dependent history: bumps solidify, the mold gels and cures, then reflow or cycling.
+
+    Step 0 is the solidification of the bumps (stress-free assembly); the mold gels
+    at the first molding step (stress-free then) and shrinks as it cures.
+    """
+    p = study.process
+    if solidus <= p.molding_temperature:
+        raise InputError(
+            f"process.molding_temperature = {p.molding_temperature}: must lie below the bump "
+            f"solder's solidus, {solidus} degC"
+        )
+    steps = [Step(0.0, solidus, "assembly", "T_solidus", cure=0.0)]
+    times, temps = _ramp(
+        0.0,
+        solidus,
+        p.molding_temperature,
+        p.assembly_cooling_rate,
+        p.cooldown_step,
+        p.room_temperature,
+    )
+    steps += [
+        Step(float(t), float(te), "assembly", cure=0.0) for t, te in zip(times, temps, strict=True)
+    ]
+    t = steps[-1].time
+    steps += _dwell(
+        t, p.molding_temperature, p.molding_time, 3, "molding", "gelled", 0.0, p.cure_at_molding
+    )
+    t = steps[-1].time
+    if p.post_mold_cure > 0:
+        steps += _dwell(
+            t,
+            p.molding_temperature,
+            p.post_mold_cure,
+            4,
+            "post-mold-cure",
+            "cured",
+            p.cure_at_molding,
+            1.0,
+        )
+        t = steps[-1].time
+    times, temps = _ramp(
+        t,
+        p.molding_temperature,
+        p.room_temperature,
+        p.cooldown_rate,
+        p.cooldown_step,
+        p.room_temperature,
+    )
+    steps += [
+        Step(float(ti), float(te), "mold-cooldown") for ti, te in zip(times, temps, strict=True)
+    ]
+    steps[-1] = Step(steps[-1].time, steps[-1].temperature, "mold-cooldown", "T_room")
+    if study.reflow.enabled:
+        steps += reflow_steps(study, steps[-1].time, package_thickness, package_volume)
+    if study.cycling.enabled:
+        steps += cycling_steps(study, steps[-1].time)
+    return steps
+
+
+def cycling_steps(study: Study, t_start: float) -> list[Step]:
+    """JESD22-A104 cycles from room temperature: up to hot, then (hot dwell, down, cold
+    dwell, up) per cycle; every ramp and dwell corner is a step."""
+    c, room = study.cycling, study.process.room_temperature
+    cold, hot = CYCLING_PRESETS[c.preset]
+    rate = c.ramp_rate / 60.0  # K/s
+    times, temps = _ramp(t_start, room, hot, rate, c.max_step, room)
+    steps = [
+        Step(float(t), float(te), "cycling", cycle=1) for t, te in zip(times, temps, strict=True)
+    ]
+    t = steps[-1].time
+    for n in range(1, c.cycles + 1):
+        steps += _dwell(t, hot, c.dwell * 60.0, c.dwell_steps, "cycling", "hot", cycle=n)
+        times, temps = _ramp(steps[-1].time, hot, cold, rate, c.max_step, room)
+        steps += [
+            Step(float(ti), float(te), "cycling", cycle=n)
+            for ti, te in zip(times, temps, strict=True)
+        ]
+        steps += _dwell(
+            steps[-1].time, cold, c.dwell * 60.0, c.dwell_steps, "cycling", "cold", cycle=n
+        )
+        times, temps = _ramp(steps[-1].time, cold, hot, rate, c.max_step, room)
+        steps += [
+            Step(float(ti), float(te), "cycling", cycle=n)
+            for ti, te in zip(times, temps, strict=True)
+        ]
+        steps[-1] = Step(steps[-1].time, hot, "cycling", "cycle_end", cycle=n)
+        t = steps[-1].time
     return steps

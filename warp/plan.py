@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from warp.errors import InputError
 from warp.geometry import PackageLayout, build_layout, model_symmetry
-from warp.history import Step, build_history
+from warp.history import Step, build_history, process_history
 from warp.materials import Material, get_material
 from warp.study import DieAttach, Study
 
@@ -32,7 +32,20 @@ def plan(study: Study) -> Plan:
     }
     body = layout.body
     volume = (body.x1 - body.x0) * (body.y1 - body.y0) * body.thickness
-    steps = build_history(study, body.thickness, volume)
+    if study.process.time_dependent:
+        solidus = min(
+            m.scalar("solidus")
+            for part, m in materials.items()
+            if part in ("bumps", "balls", "passive_joints")
+        )
+        steps = process_history(study, solidus, body.thickness, volume)
+    else:
+        if study.cycling.enabled:
+            raise InputError(
+                "cycling.enabled = true: thermal cycling needs process.time_dependent = true "
+                "(the work density per cycle comes from the viscoplastic solder)"
+            )
+        steps = build_history(study, body.thickness, volume)
     return Plan(study, layout, symmetry, materials, steps)
 
 

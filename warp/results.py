@@ -23,6 +23,18 @@ VARIABLES = {
     "surface_dz": (("step", "x", "y"), "um", "out-of-plane displacement of the package bottom"),
     "bump_strain_eq": (("step", "bump"), "1", "volume-averaged von Mises mechanical strain"),
     "ball_strain_eq": (("step", "ball"), "1", "volume-averaged von Mises mechanical strain"),
+    "bump_inelastic_strain": (
+        ("step", "bump"),
+        "1",
+        "volume-averaged accumulated inelastic strain",
+    ),
+    "ball_inelastic_strain": (
+        ("step", "ball"),
+        "1",
+        "volume-averaged accumulated inelastic strain",
+    ),
+    "bump_work_density": (("cycle", "bump"), "MPa", "inelastic strain energy density per cycle"),
+    "ball_work_density": (("cycle", "ball"), "MPa", "inelastic strain energy density per cycle"),
     "peel_stress_max": (("step", "interface"), "MPa", "maximum tensile normal traction"),
     "shear_stress_max": (("step", "interface"), "MPa", "maximum shear traction magnitude"),
     "junction_temperature": (("step",), "degC", "maximum die temperature"),
@@ -48,6 +60,7 @@ COORDS = {
     "ball_x": (("ball",), "mm", "ball centre x"),
     "ball_y": (("ball",), "mm", "ball centre y"),
     "interface": (("interface",), "-", "material interface name"),
+    "cycle": (("cycle",), "-", "thermal cycle number"),
 }
 REQUIRED = {
     "mechanics": ("warpage", "coplanarity", "surface_dz", "bump_strain_eq"),

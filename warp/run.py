@@ -21,6 +21,7 @@ from warp import __version__, jesd51, mesher, results, surface
 from warp.errors import InputError, RunError
 from warp.fem.backend import DOLFINX_VERSION, MPI, PACKAGING
 from warp.fem.elasticity import ThermoElasticModel
+from warp.fem.inelastic import InelasticModel
 from warp.fem.meshdata import from_gmsh
 from warp.fem.output import FieldWriter
 from warp.fem.probes import InterfaceTractions, JointAverages, PointProbe
@@ -55,6 +56,20 @@ def _support_points(p: Plan) -> list:
     ]
 
 
+def _joint_ends(layout, part: str) -> np.ndarray:
+    """(z0, z1) of the two bonded ends of every joint, in the order of its centres."""
+    if part == "balls":
+        b = layout.balls
+        return np.tile([b.z0, b.z1], (b.count, 1))
+    return np.concatenate(
+        [
+            np.tile([d.bumps.z0, d.bumps.z1], (d.bumps.count, 1))
+            for d in layout.dies
+            if d.bumps is not None
+        ]
+    )
+
+
 def _mirror(points: np.ndarray, symmetry: str) -> np.ndarray:
     """Map package points into the modelled quarter (x, y >= 0) when it is one."""
     out = np.array(points, dtype=float)
@@ -82,7 +97,8 @@ def execute(p: Plan, out_dir: Path, reporter: Reporter, write_fields: bool = Tru
         staging.mkdir(parents=True)
     comm.barrier()
     try:
-        ds = _compute(p, staging, reporter, write_fields, timings)
+        compute = _compute_history if st.process.time_dependent else _compute
+        ds = compute(p, staging, reporter, write_fields, timings)
         if comm.rank == 0:
             results.write(ds, staging / "results.nc")
             _publish(staging, out_dir)
@@ -138,17 +154,19 @@ def _mesh(p: Plan, staging: Path, reporter: Reporter, timings: dict):
 class _Mechanics:
     """The thermo-elastic model and every probe read after each of its solves."""
 
-    def __init__(self, p: Plan, pm, reporter: Reporter):
+    def __init__(self, p: Plan, pm, reporter: Reporter, model=None):
         st, lay = p.study, p.layout
         self.p = p
-        stress_free = {part: st.process.molding_temperature for part in p.materials}
-        self.model = ThermoElasticModel(
-            pm, p.materials, stress_free, st.solver, p.symmetry, _support_points(p)
-        )
-        reporter.stage(
-            f"P{st.solver.element_degree} thermo-elasticity: {self.model.dofs} DOFs, "
-            f"{self.model.method} solver"
-        )
+        if model is None:
+            stress_free = {part: st.process.molding_temperature for part in p.materials}
+            model = ThermoElasticModel(
+                pm, p.materials, stress_free, st.solver, p.symmetry, _support_points(p)
+            )
+            reporter.stage(
+                f"P{st.solver.element_degree} thermo-elasticity: {model.dofs} DOFs, "
+                f"{model.method} solver"
+            )
+        self.model = model
         n = st.output.surface_grid
         self.gx = np.linspace(lay.carrier.x0, lay.carrier.x1, n)
         self.gy = np.linspace(lay.carrier.y0, lay.carrier.y1, n)
@@ -156,14 +174,14 @@ class _Mechanics:
         grid = np.column_stack([xx.ravel(), yy.ravel(), np.zeros(xx.size)])
         self.bottom = PointProbe(pm.mesh, _mirror(grid, p.symmetry))
         centres, self.bump_of = _joint_map(lay.bump_centres, p.symmetry)
-        self.bumps = JointAverages(self.model, "bumps", centres)
+        self.bumps = JointAverages(self.model, "bumps", centres, _joint_ends(lay, "bumps"))
         self.balls = self.tips = None
         if lay.balls is not None:
             zc = 0.5 * (lay.balls.z0 + lay.balls.z1)
             centres, self.ball_of = _joint_map(
                 np.column_stack([lay.balls.xy, np.full(lay.balls.count, zc)]), p.symmetry
             )
-            self.balls = JointAverages(self.model, "balls", centres)
+            self.balls = JointAverages(self.model, "balls", centres, _joint_ends(lay, "balls"))
             tip_points = np.column_stack([lay.balls.xy, np.full(lay.balls.count, lay.balls.z0)])
             self.tips = PointProbe(pm.mesh, _mirror(tip_points, p.symmetry))
         self.tractions = InterfaceTractions(self.model)
@@ -171,9 +189,13 @@ class _Mechanics:
 
     def solve(self, temperature, hottest: float, keep_fields: bool) -> dict:
         """Solve at a uniform temperature or per-cell temperatures; read every probe."""
+        self.model.set_temperature(temperature)
+        self.stats.append(self.model.solve())
+        return self.read(hottest, keep_fields)
+
+    def read(self, hottest: float, keep_fields: bool) -> dict:
+        """Every probe of the current displacement and stress."""
         m, lay, n = self.model, self.p.layout, len(self.gx)
-        m.set_temperature(temperature)
-        self.stats.append(m.solve())
         dz = self.bottom(m.u, 2).reshape(n, n) * 1e3
         peel, shear = self.tractions.maxima()
         entry = {
@@ -278,6 +300,151 @@ def _compute(p: Plan, staging: Path, reporter: Reporter, write_fields: bool, tim
     ds.attrs.update({f"run_{k}": v for k, v in timings.items()})
     ds.attrs["run_ranks"] = MPI.COMM_WORLD.size
     return ds
+
+
+SOLDER_PARTS = ("bumps", "balls", "passive_joints")
+MAX_CUTBACKS = 6
+
+
+def _laws(p: Plan) -> dict[str, str]:
+    """The law of each part in a time-dependent run."""
+    out = {}
+    for part, mat in p.materials.items():
+        if part in SOLDER_PARTS:
+            out[part] = p.study.process.solder_law
+        elif part == "mold" and mat.has("prony_shear"):
+            out[part] = "viscoelastic"
+        else:
+            out[part] = "elastic"
+    return out
+
+
+def _advance(model: InelasticModel, temp0: float, temp1: float, dt: float, depth: int = 0):
+    """One planned step, halved (temperature and time) and retried while Newton fails."""
+    try:
+        return [model.advance(temp1, dt)]
+    except RunError as exc:
+        if depth >= MAX_CUTBACKS:
+            raise RunError(
+                f"time step to {temp1:g} degC did not converge after {MAX_CUTBACKS} cutbacks "
+                f"(smallest step {dt:.3g} s): {exc}"
+            ) from None
+    mid = 0.5 * (temp0 + temp1)
+    first = _advance(model, temp0, mid, dt / 2, depth + 1)
+    return first + _advance(model, mid, temp1, dt / 2, depth + 1)
+
+
+def _compute_history(p: Plan, staging: Path, reporter: Reporter, write_fields: bool, timings: dict):
+    """Viscoelastic mold, viscoplastic solder: the process history solved step by step."""
+    st, lay = p.study, p.layout
+    info, pm = _mesh(p, staging, reporter, timings)
+    law_of = _laws(p)
+    solidus, gel = p.steps[0].temperature, st.process.molding_temperature
+    stress_free = {part: gel if part in ("mold", "heat_sink") else solidus for part in p.materials}
+    model = InelasticModel(
+        pm, p.materials, law_of, stress_free, st.solver, p.symmetry, _support_points(p)
+    )
+    reporter.stage(
+        f"P{st.solver.element_degree} time-dependent mechanics: {model.dofs} DOFs, "
+        f"{model.method} solver; laws: " + ", ".join(f"{k} {v}" for k, v in law_of.items())
+    )
+    model.start(solidus, unborn=("mold",))
+    mech = _Mechanics(p, pm, reporter, model)
+    shrink = p.materials["mold"].values.get("cure_shrinkage", 0.0)
+    layer = st.cycling.interface_layer
+    entries = [_history_entry(mech, lay, solidus, write_fields)]
+    work_marks: list[dict] = []
+    stats = []
+    with reporter.steps(len(p.steps) - 1, "time steps") as advance:
+        for prev, step in zip(p.steps[:-1], p.steps[1:], strict=True):
+            if step.phase == "molding" and not model.parts["mold"].born:
+                model.give_birth("mold")  # gelation: the mold is stress-free now
+            model.chemical["mold"] = shrink * step.cure if model.parts["mold"].born else 0.0
+            if step.phase == "cycling" and not work_marks:
+                work_marks.append(_work(mech, lay, layer))  # cycling starts from here
+            taken = _advance(model, prev.temperature, step.temperature, step.time - prev.time)
+            stats += taken
+            entries.append(_history_entry(mech, lay, step.temperature, write_fields))
+            if step.label == "cycle_end":
+                work_marks.append(_work(mech, lay, layer))
+            advance(
+                f"{step.phase} {step.temperature:6.1f} degC "
+                f"({sum(s.newton for s in taken)} Newton its)"
+            )
+    if write_fields:
+        _write_fields(pm, mech, None, p, entries, staging / "fields")
+    timings.update(
+        steps=len(stats),
+        cutbacks=len(stats) - (len(p.steps) - 1),
+        newton_total=int(sum(s.newton for s in stats)),
+        newton_max=int(max(s.newton for s in stats)),
+        linear_iterations=int(sum(s.linear_iterations for s in stats)),
+        step_seconds_mean=float(np.mean([s.seconds for s in stats])),
+    )
+    ds = _dataset(p, info, mech, None, None, None, entries)
+    _add_inelastic(ds, p, entries, work_marks, law_of)
+    ds.attrs.update({f"run_{k}": v for k, v in timings.items()})
+    ds.attrs["run_ranks"] = MPI.COMM_WORLD.size
+    return ds
+
+
+def _history_entry(mech: _Mechanics, lay, temp: float, keep_fields: bool) -> dict:
+    entry = dict(mech.read(temp, keep_fields), tj=temp, temperature=temp)
+    model = mech.model
+    entry["bump_p"] = mech.bumps.average(model.cell_values("bumps", "p"))[mech.bump_of]
+    if mech.balls is not None:
+        entry["ball_p"] = mech.balls.average(model.cell_values("balls", "p"))[mech.ball_of]
+    return entry
+
+
+def _work(mech: _Mechanics, lay, layer: float) -> dict:
+    """Accumulated inelastic work density (MPa) near each joint's interfaces, now."""
+    model = mech.model
+    out = {
+        "bump": mech.bumps.interface_average(model.cell_values("bumps", "work"), layer)[
+            mech.bump_of
+        ]
+    }
+    if mech.balls is not None:
+        out["ball"] = mech.balls.interface_average(model.cell_values("balls", "work"), layer)[
+            mech.ball_of
+        ]
+    return out
+
+
+def _add_inelastic(ds: xr.Dataset, p: Plan, entries, marks, law_of) -> None:
+    """Inelastic strains per step; work density per cycle and whether the loop stabilised."""
+    st = p.study
+    ds["bump_inelastic_strain"] = results.variable(
+        "bump_inelastic_strain", [e["bump_p"] for e in entries]
+    )
+    if "ball_p" in entries[0]:
+        ds["ball_inelastic_strain"] = results.variable(
+            "ball_inelastic_strain", [e["ball_p"] for e in entries]
+        )
+    ds.attrs["laws"] = ", ".join(f"{k}: {v}" for k, v in law_of.items())
+    ds.attrs["element"] += "; viscoelastic mold and viscoplastic solder at quadrature points"
+    if len(marks) < 2:
+        return
+    ds.coords["cycle"] = results.coordinate("cycle", np.arange(1, len(marks)))
+    for kind in ("bump", "ball"):
+        if kind not in marks[0]:
+            continue
+        per_cycle = np.diff(np.array([m[kind] for m in marks]), axis=0)
+        name = f"{kind}_work_density"
+        ds[name] = results.variable(name, per_cycle)
+        ds[name].attrs["averaging_layer_mm"] = st.cycling.interface_layer
+        ds[name].attrs["averaging"] = (
+            "Darveaux: volume average over the elements whose centre lies within the layer of "
+            "a bonded face; the larger of the two faces"
+        )
+    w = ds["bump_work_density"].values
+    critical = int(np.argmax(w[-1]))
+    change = np.abs(np.diff(w[:, critical])) / np.maximum(w[1:, critical], 1e-30)
+    stable = np.flatnonzero(change <= st.cycling.stabilised)
+    ds.attrs["loop_stabilised_cycle"] = int(stable[0] + 2) if len(stable) else -1
+    ds.attrs["loop_stabilised_tolerance"] = st.cycling.stabilised
+    ds.attrs["critical_bump"] = critical
 
 
 def _write_fields(pm, mech, thermal, p: Plan, entries: list[dict], folder: Path) -> None:

@@ -166,6 +166,24 @@ class Balls(_Section):
     material: str = _f("sac305")
 
 
+class Cycling(_Section):
+    enabled: bool = _f(False)
+    preset: Literal["-40/125", "-55/125", "0/100"] = _f(
+        "-40/125", units="degC", description="JESD22-A104 extremes (cold/hot)"
+    )
+    cycles: int = _f(3, ge=1)
+    ramp_rate: float = _f(11.0, gt=0, units="K/min")
+    dwell: float = _f(15.0, gt=0, units="min", description="soak at each extreme")
+    max_step: float = _f(20.0, gt=0, units="K", description="largest temperature step on ramps")
+    dwell_steps: int = _f(3, ge=1, description="solved points in each dwell (geometric)")
+    interface_layer: Length = _f(
+        0.025, units="mm", description="Darveaux averaging layer at each joint interface"
+    )
+    stabilised: float = _f(
+        0.02, gt=0, lt=1, description="work-density change between cycles that counts as stable"
+    )
+
+
 class Process(_Section):
     molding_temperature: float = _f(
         175.0, units="degC", description="stress-free temperature of the molded assembly"
@@ -173,6 +191,20 @@ class Process(_Section):
     room_temperature: float = _f(25.0, units="degC")
     cooldown_rate: float = _f(0.1, gt=0, units="K/s", description="cool-down after molding")
     cooldown_step: float = _f(25.0, gt=0, units="K", description="largest step between points")
+    time_dependent: bool = _f(
+        False, description="viscoelastic mold, viscoplastic solder, full process history"
+    )
+    solder_law: Literal["anand", "garofalo"] = _f("anand")
+    assembly_cooling_rate: float = _f(
+        1.0, gt=0, units="K/s", description="from bump solidification to the molding temperature"
+    )
+    molding_time: float = _f(120.0, gt=0, units="s")
+    cure_at_molding: float = _f(
+        0.7, ge=0, le=1, description="share of the cure shrinkage reached in the mold"
+    )
+    post_mold_cure: float = _f(
+        14400.0, ge=0, units="s", description="dwell at the molding temperature after molding"
+    )
 
 
 class Reflow(_Section):
@@ -301,6 +333,7 @@ class Study(_Section):
     mechanics: bool = _f(True, description="solve the thermo-mechanical load history")
     process: Process = Process()
     reflow: Reflow = Reflow()
+    cycling: Cycling = Cycling()
     mesh: MeshControls = MeshControls()
     solver: Solver = Solver()
     output: Output = Output()

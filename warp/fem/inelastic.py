@@ -31,8 +31,10 @@ from warp.fem.meshdata import PackageMesh
 from warp.materials import Material
 from warp.study import Solver
 
-NEWTON_RTOL = 1e-7
+NEWTON_RTOL = 1e-6
 NEWTON_MAX = 12
+CORRECTION_RTOL = 1e-6
+"""Relative tolerance of the CG solve of each Newton correction (inexact Newton)."""
 SOFT_SHARE = 1e-4
 """Modulus of a part before its birth, as a share of its glassy modulus."""
 
@@ -125,6 +127,7 @@ class InelasticModel(MechanicsBase):
         self.chemical: dict[str, float] = {p: 0.0 for p in materials}
         self.temperature = None
         self.time = 0.0
+        self._last_step = None
         self._owned = msh.topology.index_map(3).size_local
 
     # ------------------------------------------------------------ laws
@@ -199,6 +202,7 @@ class InelasticModel(MechanicsBase):
     # ------------------------------------------------------------ time step
 
     def _assemble(self) -> float:
+        """Assemble the tangent and the residual; returns the residual norm."""
         self.A.zeroEntries()
         fem_petsc.assemble_matrix(self.A, self.J, bcs=self.bcs)
         self.A.assemble()
@@ -217,32 +221,63 @@ class InelasticModel(MechanicsBase):
             if ps.born and self.law_of[part] in ("elastic", "anand", "garofalo"):
                 ps.law = self._law(part, temp)
         u_start = self.u.x.array.copy()
+        if self._last_step is not None:  # predictor: continue the last step's trend in T
+            du, d_temp = self._last_step
+            if d_temp != 0 and temp != self.temperature:
+                self.u.x.array[:] += du * ((temp - self.temperature) / d_temp)
+        try:
+            newton, linear = self._newton(temp, dt)
+        except (RunError, FloatingPointError, np.linalg.LinAlgError):
+            self.u.x.array[:] = u_start  # nothing committed: the step can be retried
+            raise
+        self._update_points(temp, dt, commit=True)
+        self._last_step = (self.u.x.array - u_start, temp - self.temperature)
+        self.temperature = temp
+        self.time += dt
+        return StepStats(newton, linear, MPI.Wtime() - t0)
+
+    def _newton(self, temp: float, dt: float) -> tuple[int, int]:
+        """Newton iterations for one step; returns (iterations, linear iterations)."""
         if self._prescribed:
             fem_petsc.set_bc(self.u.x.petsc_vec, self._prescribed)
             self.u.x.scatter_forward()
         linear = 0
         scale = None
         for newton in range(1, NEWTON_MAX + 1):
-            self._update_points(temp, dt, commit=False)
+            self._collective(lambda: self._update_points(temp, dt, commit=False))
             rnorm = self._assemble()
             if scale is None:
                 scale = max(rnorm, self._force_scale() * 1e-3, 1e-30)
             if newton > 1 and rnorm <= NEWTON_RTOL * scale:
                 break
             self.du.x.array[:] = 0.0
-            its, _, _, _ = self._solve(self.du.x.petsc_vec, False, "Newton correction")
+            its, _, _, _ = self._solve(
+                self.du.x.petsc_vec,
+                False,
+                "Newton correction",
+                rtol=CORRECTION_RTOL,
+                limit=1e3 * CORRECTION_RTOL,
+            )
             linear += its
             self.du.x.scatter_forward()
-            if not np.all(np.isfinite(self.du.x.array)):
+            finite = bool(np.all(np.isfinite(self.du.x.array)))
+            if not self.pm.comm.allreduce(finite, op=MPI.LAND):
                 raise RunError("Newton correction is not finite")
             self.u.x.array[:] += self.du.x.array
         else:
-            self.u.x.array[:] = u_start
             raise RunError(f"Newton did not converge in {NEWTON_MAX} iterations")
-        self._update_points(temp, dt, commit=True)
-        self.temperature = temp
-        self.time += dt
-        return StepStats(newton, linear, MPI.Wtime() - t0)
+        return newton, linear
+
+    def _collective(self, action) -> None:
+        """Run a local action; if it fails on any rank, every rank raises RunError."""
+        message = ""
+        try:
+            action()
+        except RunError as exc:
+            message = str(exc)
+        messages = [m for m in self.pm.comm.allgather(message) if m]
+        if messages:
+            raise RunError(messages[0])
 
     def _force_scale(self) -> float:
         """Size of the stresses (integral of |sigma|, N mm), to make the residual test relative."""

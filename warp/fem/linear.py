@@ -11,8 +11,15 @@ TRUE_RESIDUAL_LIMIT = 1e-6
 """Largest accepted ||b - A x|| / ||b|| after a solve."""
 
 
-def check_solution(ksp: PETSc.KSP, A: PETSc.Mat, b: PETSc.Vec, x: PETSc.Vec, what: str) -> float:
-    """Raise RunError unless PETSc converged and the true residual is small; return it.
+def check_solution(
+    ksp: PETSc.KSP,
+    A: PETSc.Mat,
+    b: PETSc.Vec,
+    x: PETSc.Vec,
+    what: str,
+    limit: float = TRUE_RESIDUAL_LIMIT,
+) -> float:
+    """Raise RunError unless PETSc converged and the true residual is below `limit`.
 
     `what` names the solve in the message, e.g. "mechanical solve at 25 degC".
     """
@@ -28,9 +35,9 @@ def check_solution(ksp: PETSc.KSP, A: PETSc.Mat, b: PETSc.Vec, x: PETSc.Vec, wha
             f"{what} failed: PETSc reason {reason} after {its} iterations; try "
             "solver.method = 'direct' or other solver.petsc_options"
         )
-    if not np.isfinite(rel) or rel > TRUE_RESIDUAL_LIMIT:
+    if not np.isfinite(rel) or rel > limit:
         raise RunError(
-            f"{what}: true relative residual {rel:.2e} exceeds {TRUE_RESIDUAL_LIMIT:g}; the "
+            f"{what}: true relative residual {rel:.2e} exceeds {limit:g}; the "
             "answer would be wrong (check mesh quality, solver.rtol)"
         )
     return rel

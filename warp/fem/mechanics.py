@@ -20,7 +20,7 @@ from mpi4py import MPI
 from petsc4py import PETSc
 
 from warp.errors import RunError
-from warp.fem.linear import check_solution
+from warp.fem.linear import TRUE_RESIDUAL_LIMIT, check_solution
 from warp.fem.meshdata import PackageMesh
 from warp.study import Solver
 
@@ -158,10 +158,21 @@ class MechanicsBase:
     def dofs(self) -> int:
         return self.V.dofmap.index_map.size_global * 3
 
-    def _solve(self, x: PETSc.Vec, refresh: bool, what: str) -> tuple[int, int, float, bool]:
+    def _solve(
+        self,
+        x: PETSc.Vec,
+        refresh: bool,
+        what: str,
+        rtol: float | None = None,
+        limit: float = TRUE_RESIDUAL_LIMIT,
+    ) -> tuple[int, int, float, bool]:
         """Solve A x = b (assembled by the caller), reusing the last preconditioner when it
-        still converges in a few iterations; returns (iterations, reason, residual, rebuilt)."""
+        still converges in a few iterations; returns (iterations, reason, residual, rebuilt).
+
+        A Newton correction may pass a looser `rtol` and residual `limit` (inexact Newton).
+        """
         self.ksp.setOperators(self.A)
+        self.ksp.setTolerances(rtol=rtol if rtol is not None else self.settings.rtol)
         rebuilt = refresh or not self._factorised
         if not rebuilt:
             self.ksp.getPC().setReusePreconditioner(True)
@@ -174,7 +185,7 @@ class MechanicsBase:
             self.ksp.solve(self.b, x)
             self._factorised = True
             self._fresh_its = self.ksp.getIterationNumber()
-        rel = check_solution(self.ksp, self.A, self.b, x, what)
+        rel = check_solution(self.ksp, self.A, self.b, x, what, limit)
         return self.ksp.getIterationNumber(), self.ksp.getConvergedReason(), rel, rebuilt
 
 

@@ -14,6 +14,7 @@ import ufl
 from mpi4py import MPI
 from scipy.spatial import cKDTree
 
+from warp.errors import RunError
 from warp.parts import is_interface
 
 
@@ -50,9 +51,13 @@ class PointProbe:
 
 
 class JointAverages:
-    """Volume averages over each joint (bump or ball) of one part, given joint centres (n, 3)."""
+    """Volume averages over each joint (bump or ball) of one part.
 
-    def __init__(self, model, part: str, centres: np.ndarray):
+    `centres` (n, 3) locate the joints; `ends` (n, 2) give the heights of the two
+    bonded faces of each, for averages over the layer next to them (Darveaux).
+    """
+
+    def __init__(self, model, part: str, centres: np.ndarray, ends: np.ndarray):
         pm = model.pm
         self.comm = pm.comm
         q0 = dolfinx.fem.functionspace(pm.mesh, ("DG", 0))
@@ -63,22 +68,51 @@ class JointAverages:
         tree = cKDTree(centres)  # joints are disjoint: a cell belongs to the nearest centre
         self.joint = tree.query(mids)[1] if len(self.cells) else np.empty(0, int)
         self.count = len(centres)
+        z_ends = np.asarray(ends, dtype=float)[self.joint].reshape(-1, 2)
+        gaps = np.abs(mids[:, 2:3] - z_ends)
+        self.near_end = np.argmin(gaps, axis=1)  # 0: lower bonded face, 1: upper
+        self.end_distance = np.min(gaps, axis=1)
         w = ufl.TestFunction(q0)
         dxp = model.dx(pm.groups[part][1])
         eps = model.mechanical_strain()
         dev = eps - ufl.tr(eps) / 3 * ufl.Identity(3)
         eq = ufl.sqrt(2.0 / 3.0 * ufl.inner(dev, dev) + 1e-30)
         self.form_eq = dolfinx.fem.form(eq * w * dxp)
-        self.volumes = self._sum(dolfinx.fem.form(w * dxp))
+        self.cell_volume = dolfinx.fem.assemble_vector(dolfinx.fem.form(w * dxp)).array[self.cells]
+        self.volumes = self._per_joint(self.cell_volume)
 
-    def _sum(self, form) -> np.ndarray:
-        vec = dolfinx.fem.assemble_vector(form)
-        per_joint = np.bincount(self.joint, weights=vec.array[self.cells], minlength=self.count)
+    def _per_joint(self, weights: np.ndarray) -> np.ndarray:
+        per_joint = np.bincount(self.joint, weights=weights, minlength=self.count)
         return _allreduce(self.comm, per_joint, MPI.SUM)
 
     def strain_eq(self) -> np.ndarray:
         """Volume-averaged von Mises equivalent mechanical strain of each joint (1)."""
-        return self._sum(self.form_eq) / self.volumes
+        vec = dolfinx.fem.assemble_vector(self.form_eq)
+        return self._per_joint(vec.array[self.cells]) / self.volumes
+
+    def average(self, cell_values: np.ndarray) -> np.ndarray:
+        """Volume average of per-cell values (all local cells) over each joint."""
+        return self._per_joint(self.cell_volume * cell_values[self.cells]) / self.volumes
+
+    def interface_average(self, cell_values: np.ndarray, layer: float) -> np.ndarray:
+        """Darveaux average: over the cells whose centre lies within `layer` mm of a bonded
+        face, at each of the two faces; the larger (the critical interface) is returned."""
+        weights = np.where(self.end_distance <= layer, self.cell_volume, 0.0)
+        slot = 2 * self.joint + self.near_end
+        volume = _allreduce(self.comm, np.bincount(slot, weights, 2 * self.count), MPI.SUM)
+        total = _allreduce(
+            self.comm,
+            np.bincount(slot, weights * cell_values[self.cells], 2 * self.count),
+            MPI.SUM,
+        )
+        volume, total = volume.reshape(-1, 2), total.reshape(-1, 2)
+        if np.any(volume.max(axis=1) <= 0):
+            raise RunError(
+                f"no element centre lies within {layer} mm of a joint interface; refine the "
+                "joints (mesh.layers.bump_gap) or widen cycling.interface_layer"
+            )
+        per_end = np.where(volume > 0, total / np.where(volume > 0, volume, 1.0), -np.inf)
+        return per_end.max(axis=1)
 
 
 class InterfaceTractions:
