@@ -352,7 +352,7 @@ def _compute_history(p: Plan, staging: Path, reporter: Reporter, write_fields: b
     mech = _Mechanics(p, pm, reporter, model)
     shrink = p.materials["mold"].values.get("cure_shrinkage", 0.0)
     layer = st.cycling.interface_layer
-    entries = [_history_entry(mech, lay, solidus, write_fields)]
+    entries = [dict(_history_entry(mech, lay, solidus, write_fields), solve=(0, 0.0, 0))]
     work_marks: list[dict] = []
     stats = []
     with reporter.steps(len(p.steps) - 1, "time steps") as advance:
@@ -365,6 +365,11 @@ def _compute_history(p: Plan, staging: Path, reporter: Reporter, write_fields: b
             taken = _advance(model, prev.temperature, step.temperature, step.time - prev.time)
             stats += taken
             entries.append(_history_entry(mech, lay, step.temperature, write_fields))
+            entries[-1]["solve"] = (
+                sum(t.newton for t in taken),
+                sum(t.seconds for t in taken),
+                len(taken),
+            )
             if step.label == "cycle_end":
                 work_marks.append(_work(mech, lay, layer))
             advance(
@@ -422,6 +427,15 @@ def _add_inelastic(ds: xr.Dataset, p: Plan, entries, marks, law_of) -> None:
         ds["ball_inelastic_strain"] = results.variable(
             "ball_inelastic_strain", [e["ball_p"] for e in entries]
         )
+    newton, seconds, substeps = (
+        np.array(v) for v in zip(*(e["solve"] for e in entries), strict=True)
+    )
+    for name, values, units, text in (
+        ("newton_iterations", newton, "1", "Newton iterations to reach the step"),
+        ("step_seconds", seconds, "s", "wall time of the step's solves"),
+        ("substeps", substeps, "1", "substeps taken (more than 1: the step was cut back)"),
+    ):
+        ds[name] = xr.Variable(("step",), values.astype(float), {"units": units, "long_name": text})
     ds.attrs["laws"] = ", ".join(f"{k}: {v}" for k, v in law_of.items())
     ds.attrs["element"] += "; viscoelastic mold and viscoplastic solder at quadrature points"
     if len(marks) < 2:

@@ -18,7 +18,34 @@ def describe(ds: xr.Dataset) -> str:
         lines += _mechanics(ds)
     if "junction_temperature" in ds:
         lines += _thermal(ds)
+    if "bump_work_density" in ds:
+        lines += _cycling(ds)
     return "\n".join(lines)
+
+
+def _cycling(ds: xr.Dataset) -> list[str]:
+    lines = []
+    for kind in ("bump", "ball"):
+        name = f"{kind}_work_density"
+        if name in ds:
+            w = ds[name].values
+            j = int(np.argmax(w[-1]))
+            x, y = float(ds[f"{kind}_x"][j]), float(ds[f"{kind}_y"][j])
+            lines.append(
+                f"critical {kind}: #{j} at ({x:+.3f}, {y:+.3f}) mm, inelastic work density "
+                f"{w[-1, j]:.4g} MPa in cycle {w.shape[0]} (averaging layer "
+                f"{ds[name].attrs['averaging_layer_mm']} mm)"
+            )
+    stable = int(ds.attrs.get("loop_stabilised_cycle", -1))
+    tol = ds.attrs.get("loop_stabilised_tolerance", 0.02)
+    lines.append(
+        f"hysteresis loop stabilised (work density within {100 * tol:g} % of the previous "
+        f"cycle) in cycle {stable}"
+        if stable > 0
+        else f"hysteresis loop not yet stabilised after {ds.sizes['cycle']} cycles "
+        f"(criterion: {100 * tol:g} % change)"
+    )
+    return lines
 
 
 def _mechanics(ds: xr.Dataset) -> list[str]:
