@@ -31,6 +31,29 @@ COARSE = [
 ]
 
 
+SMALL = [  # a 4 x 4 mm package with few joints: the full process history in about a minute
+    "carrier.size=[4.0, 4.0]",
+    "dies.0.size=[2.0, 2.0]",
+    "heat_sink.size=[3.0, 3.0]",
+    "dies.0.bumps.pitch=0.4",
+    "dies.0.bumps.rows=1",
+    "balls.pitch=1.0",
+    "process.time_dependent=true",
+    "reflow.enabled=false",
+    "cycling.enabled=true",
+    "cycling.cycles=2",
+    "cycling.max_step=55",
+    "cycling.dwell_steps=2",
+    "process.cooldown_step=75",
+    "process.post_mold_cure=3600",
+    "mesh.refinement=0.7",
+]
+
+
+def sets(overrides: list[str]) -> list[str]:
+    return [arg for item in overrides for arg in ("--set", item)]
+
+
 def warp_command() -> list[str]:
     exe = BIN / "warp"
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "warp.cli"]
@@ -56,3 +79,12 @@ def coarse_run(tmp_path_factory) -> Path:
     proc = run_warp("run", str(STUDY), "--out", str(out), *COARSE)
     assert proc.returncode == 0, proc.stderr + proc.stdout
     return out
+
+
+@pytest.fixture(scope="session")
+def cycled_run(tmp_path_factory) -> tuple[Path, str]:
+    """The small package through the whole process history and two -40/125 cycles."""
+    out = tmp_path_factory.mktemp("cycling") / "run"
+    proc = run_warp("run", str(STUDY), "--out", str(out), "--no-fields", *sets(SMALL))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return out, proc.stdout

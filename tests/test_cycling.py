@@ -4,34 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import STUDY, run_warp
+from conftest import SMALL, STUDY, run_warp, sets
 
 from warp import results
 from warp.history import CYCLING_PRESETS
 from warp.plan import plan
 from warp.study import load_study
-
-SMALL = [  # a 4 x 4 mm package with few joints: the full process history in about a minute
-    "carrier.size=[4.0, 4.0]",
-    "dies.0.size=[2.0, 2.0]",
-    "heat_sink.size=[3.0, 3.0]",
-    "dies.0.bumps.pitch=0.4",
-    "dies.0.bumps.rows=1",
-    "balls.pitch=1.0",
-    "process.time_dependent=true",
-    "reflow.enabled=false",
-    "cycling.enabled=true",
-    "cycling.cycles=2",
-    "cycling.max_step=55",
-    "cycling.dwell_steps=2",
-    "process.cooldown_step=75",
-    "process.post_mold_cure=3600",
-    "mesh.refinement=0.7",
-]
-
-
-def sets(overrides):
-    return [arg for item in overrides for arg in ("--set", item)]
 
 
 def test_cycling_steps_hit_every_corner():
@@ -53,11 +31,9 @@ def test_cycling_steps_hit_every_corner():
 
 
 @pytest.fixture(scope="module")
-def cycled(tmp_path_factory):
-    out = tmp_path_factory.mktemp("cycling")
-    proc = run_warp("run", str(STUDY), "--out", str(out), "--no-fields", *sets(SMALL))
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return results.read(out / "results.nc"), proc.stdout
+def cycled(cycled_run):
+    out, stdout = cycled_run
+    return results.read(out / "results.nc"), stdout
 
 
 def test_cycling_results_follow_the_contract(cycled):
@@ -88,3 +64,35 @@ def test_a_run_that_cannot_converge_stops_cleanly(tmp_path):
     assert proc.returncode == 1
     assert "did not converge" in proc.stderr and "Traceback" not in proc.stderr
     assert not (out / "results.nc").exists()
+
+
+def test_fatigue_lives_come_from_the_stabilised_loop(cycled):
+    ds, stdout = cycled
+    life = ds.fatigue_life
+    assert life.dims == ("model", "bump") and ds.ball_fatigue_life.dims == ("model", "ball")
+    loop = life.attrs["loop_cycle"]
+    work = ds.bump_work_density.values[loop - 1]
+    np.testing.assert_allclose(life.sel(model="syed_energy"), 1.0 / (0.0019 * work))
+    assert int(ds.bump_critical.sel(model="syed_energy")) == int(np.argmax(work))
+    assert np.isfinite(life.sel(model="engelmaier")).all()
+    assert "fatigue life" in stdout
+
+
+def test_a_milder_cycle_does_less_damage(tmp_path, cycled):
+    harsh, _ = cycled
+    out = tmp_path / "mild"
+    proc = run_warp(
+        "run",
+        str(STUDY),
+        "--out",
+        str(out),
+        "--no-fields",
+        *sets([*SMALL, 'cycling.preset="0/100"']),
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    mild = results.read(out / "results.nc")
+    for kind in ("bump", "ball"):
+        w = f"{kind}_work_density"
+        assert mild[w].values[-1].max() < 0.8 * harsh[w].values[-1].max()
+    shortest = {k: float(v.fatigue_life.min()) for k, v in (("mild", mild), ("harsh", harsh))}
+    assert shortest["mild"] > shortest["harsh"]

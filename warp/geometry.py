@@ -107,6 +107,14 @@ class JointArray:
         r = self.diameter / 2
         return math.pi * (r * r * h - h**3 / 12)
 
+    @property
+    def pad_diameter(self) -> float:
+        """Diameter of the bonded faces (mm): the crack length of a joint that fails."""
+        if self.shape == "cylinder":
+            return self.diameter
+        r = self.diameter / 2
+        return 2 * math.sqrt(r * r - (self.height / 2) ** 2)
+
 
 @dataclass(frozen=True)
 class Wire:

@@ -39,6 +39,11 @@ def to_mandel(strain_voigt: np.ndarray) -> np.ndarray:
     return strain_voigt / _W
 
 
+def mandel_to_tensor(mandel: np.ndarray) -> np.ndarray:
+    """Mandel components -> tensor components (xx, yy, zz, yz, xz, xy)."""
+    return mandel / _W
+
+
 def stress_to_voigt(stress_mandel: np.ndarray) -> np.ndarray:
     return stress_mandel / _W
 

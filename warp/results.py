@@ -35,6 +35,48 @@ VARIABLES = {
     ),
     "bump_work_density": (("cycle", "bump"), "MPa", "inelastic strain energy density per cycle"),
     "ball_work_density": (("cycle", "ball"), "MPa", "inelastic strain energy density per cycle"),
+    "bump_inelastic_strain_per_cycle": (
+        ("cycle", "bump"),
+        "1",
+        "equivalent inelastic strain accumulated in the cycle, averaged over the layer",
+    ),
+    "ball_inelastic_strain_per_cycle": (
+        ("cycle", "ball"),
+        "1",
+        "equivalent inelastic strain accumulated in the cycle, averaged over the layer",
+    ),
+    "bump_layer_strain": (
+        ("step", "bump", "component"),
+        "1",
+        "mechanical strain tensor averaged over the critical near-interface layer",
+    ),
+    "ball_layer_strain": (
+        ("step", "ball", "component"),
+        "1",
+        "mechanical strain tensor averaged over the critical near-interface layer",
+    ),
+    "bump_layer_inelastic_strain": (
+        ("step", "bump", "component"),
+        "1",
+        "inelastic strain tensor averaged over the critical near-interface layer",
+    ),
+    "ball_layer_inelastic_strain": (
+        ("step", "ball", "component"),
+        "1",
+        "inelastic strain tensor averaged over the critical near-interface layer",
+    ),
+    "bump_critical_face": (
+        ("bump",),
+        "1",
+        "bonded face of the averaging layer: 0 lower (carrier pad), 1 upper (die pad)",
+    ),
+    "ball_critical_face": (
+        ("ball",),
+        "1",
+        "bonded face of the averaging layer: 0 lower (board side), 1 upper (carrier pad)",
+    ),
+    "fatigue_life": (("model", "bump"), "cycles", "bump cycles to failure, by model"),
+    "ball_fatigue_life": (("model", "ball"), "cycles", "ball cycles to failure, by model"),
     "peel_stress_max": (("step", "interface"), "MPa", "maximum tensile normal traction"),
     "shear_stress_max": (("step", "interface"), "MPa", "maximum shear traction magnitude"),
     "junction_temperature": (("step",), "degC", "maximum die temperature"),
@@ -61,7 +103,11 @@ COORDS = {
     "ball_y": (("ball",), "mm", "ball centre y"),
     "interface": (("interface",), "-", "material interface name"),
     "cycle": (("cycle",), "-", "thermal cycle number"),
+    "model": (("model",), "-", "fatigue model"),
+    "component": (("component",), "-", "strain tensor component (tensor, not engineering, shear)"),
 }
+COMPONENTS = ("xx", "yy", "zz", "yz", "xz", "xy")
+
 REQUIRED = {
     "mechanics": ("warpage", "coplanarity", "surface_dz", "bump_strain_eq"),
     "thermal": ("junction_temperature",),
@@ -168,3 +214,17 @@ def read(path: str | Path) -> xr.Dataset:
     if problems:
         raise InputError(f"{path}: breaks the results contract: {'; '.join(problems)}")
     return ds
+
+
+POWERED_PHASES = ("power-on", "power-cycling")
+
+
+def powered_steps(ds: xr.Dataset) -> np.ndarray:
+    """Boolean mask of the steps with die power (elsewhere the junction follows the oven)."""
+    return np.isin(ds["phase"].values, POWERED_PHASES)
+
+
+def step_where(ds: xr.Dataset, phase: str, label: str) -> int | None:
+    """Index of the first step of a phase with a corner label, or None."""
+    hits = np.flatnonzero((ds["phase"].values == phase) & (ds["label"].values == label))
+    return int(hits[0]) if len(hits) else None

@@ -17,7 +17,7 @@ import gmsh
 import numpy as np
 import xarray as xr
 
-from warp import __version__, jesd51, mesher, results, surface
+from warp import __version__, fatigue, jesd51, mesher, results, surface
 from warp.errors import InputError, RunError
 from warp.fem.backend import DOLFINX_VERSION, MPI, PACKAGING
 from warp.fem.elasticity import ThermoElasticModel
@@ -336,7 +336,7 @@ def _advance(model: InelasticModel, temp0: float, temp1: float, dt: float, depth
 
 def _compute_history(p: Plan, staging: Path, reporter: Reporter, write_fields: bool, timings: dict):
     """Viscoelastic mold, viscoplastic solder: the process history solved step by step."""
-    st, lay = p.study, p.layout
+    st = p.study
     info, pm = _mesh(p, staging, reporter, timings)
     law_of = _laws(p)
     solidus, gel = p.steps[0].temperature, st.process.molding_temperature
@@ -352,26 +352,26 @@ def _compute_history(p: Plan, staging: Path, reporter: Reporter, write_fields: b
     mech = _Mechanics(p, pm, reporter, model)
     shrink = p.materials["mold"].values.get("cure_shrinkage", 0.0)
     layer = st.cycling.interface_layer
-    entries = [dict(_history_entry(mech, lay, solidus, write_fields), solve=(0, 0.0, 0))]
-    work_marks: list[dict] = []
+    entries = [dict(_history_entry(mech, solidus, layer, write_fields), solve=(0, 0.0, 0))]
+    cycle_bounds: list[int] = []  # entries where each cycle starts and ends
     stats = []
     with reporter.steps(len(p.steps) - 1, "time steps") as advance:
         for prev, step in zip(p.steps[:-1], p.steps[1:], strict=True):
             if step.phase == "molding" and not model.parts["mold"].born:
                 model.give_birth("mold")  # gelation: the mold is stress-free now
             model.chemical["mold"] = shrink * step.cure if model.parts["mold"].born else 0.0
-            if step.phase == "cycling" and not work_marks:
-                work_marks.append(_work(mech, lay, layer))  # cycling starts from here
+            if step.phase == "cycling" and not cycle_bounds:
+                cycle_bounds.append(len(entries) - 1)  # cycling starts from here
             taken = _advance(model, prev.temperature, step.temperature, step.time - prev.time)
             stats += taken
-            entries.append(_history_entry(mech, lay, step.temperature, write_fields))
+            entries.append(_history_entry(mech, step.temperature, layer, write_fields))
             entries[-1]["solve"] = (
                 sum(t.newton for t in taken),
                 sum(t.seconds for t in taken),
                 len(taken),
             )
             if step.label == "cycle_end":
-                work_marks.append(_work(mech, lay, layer))
+                cycle_bounds.append(len(entries) - 1)
             advance(
                 f"{step.phase} {step.temperature:6.1f} degC "
                 f"({sum(s.newton for s in taken)} Newton its)"
@@ -387,39 +387,43 @@ def _compute_history(p: Plan, staging: Path, reporter: Reporter, write_fields: b
         step_seconds_mean=float(np.mean([s.seconds for s in stats])),
     )
     ds = _dataset(p, info, mech, None, None, None, entries)
-    _add_inelastic(ds, p, entries, work_marks, law_of)
+    _add_inelastic(ds, entries, law_of)
+    if len(cycle_bounds) > 1:
+        _add_cycles(ds, p, entries, cycle_bounds)
+        ds = ds.merge(fatigue.assess(ds, st))
     ds.attrs.update({f"run_{k}": v for k, v in timings.items()})
     ds.attrs["run_ranks"] = MPI.COMM_WORLD.size
     return ds
 
 
-def _history_entry(mech: _Mechanics, lay, temp: float, keep_fields: bool) -> dict:
+def _history_entry(mech: _Mechanics, temp: float, layer: float, keep_fields: bool) -> dict:
     entry = dict(mech.read(temp, keep_fields), tj=temp, temperature=temp)
     model = mech.model
     entry["bump_p"] = mech.bumps.average(model.cell_values("bumps", "p"))[mech.bump_of]
     if mech.balls is not None:
         entry["ball_p"] = mech.balls.average(model.cell_values("balls", "p"))[mech.ball_of]
+    entry["layers"] = _joint_layers(mech, layer)
     return entry
 
 
-def _work(mech: _Mechanics, lay, layer: float) -> dict:
-    """Accumulated inelastic work density (MPa) near each joint's interfaces, now."""
-    model = mech.model
-    out = {
-        "bump": mech.bumps.interface_average(model.cell_values("bumps", "work"), layer)[
-            mech.bump_of
-        ]
-    }
-    if mech.balls is not None:
-        out["ball"] = mech.balls.interface_average(model.cell_values("balls", "work"), layer)[
-            mech.ball_of
-        ]
+def _joint_layers(mech: _Mechanics, layer: float) -> dict:
+    """Darveaux-layer averages at both bonded faces of every joint, now: accumulated work
+    (MPa) and inelastic strain, inelastic and mechanical strain tensors."""
+    out = {}
+    for kind, probe, order in (
+        ("bump", mech.bumps, mech.bump_of),
+        ("ball", mech.balls, mech.ball_of),
+    ):
+        if probe is not None:
+            out[kind] = {
+                key: probe.face_averages(mech.model.cell_values(f"{kind}s", key), layer)[order]
+                for key in ("work", "p", "ep", "strain")
+            }
     return out
 
 
-def _add_inelastic(ds: xr.Dataset, p: Plan, entries, marks, law_of) -> None:
-    """Inelastic strains per step; work density per cycle and whether the loop stabilised."""
-    st = p.study
+def _add_inelastic(ds: xr.Dataset, entries, law_of) -> None:
+    """Inelastic strain and solver effort per step."""
     ds["bump_inelastic_strain"] = results.variable(
         "bump_inelastic_strain", [e["bump_p"] for e in entries]
     )
@@ -438,26 +442,45 @@ def _add_inelastic(ds: xr.Dataset, p: Plan, entries, marks, law_of) -> None:
         ds[name] = xr.Variable(("step",), values.astype(float), {"units": units, "long_name": text})
     ds.attrs["laws"] = ", ".join(f"{k}: {v}" for k, v in law_of.items())
     ds.attrs["element"] += "; viscoelastic mold and viscoplastic solder at quadrature points"
-    if len(marks) < 2:
-        return
-    ds.coords["cycle"] = results.coordinate("cycle", np.arange(1, len(marks)))
-    for kind in ("bump", "ball"):
-        if kind not in marks[0]:
-            continue
-        per_cycle = np.diff(np.array([m[kind] for m in marks]), axis=0)
-        name = f"{kind}_work_density"
-        ds[name] = results.variable(name, per_cycle)
-        ds[name].attrs["averaging_layer_mm"] = st.cycling.interface_layer
-        ds[name].attrs["averaging"] = (
+
+
+def _add_cycles(ds: xr.Dataset, p: Plan, entries, bounds: list[int]) -> None:
+    """Per cycle and joint, at the joint's critical face (the bonded face whose layer took
+    the most work in the last cycle): work density, accumulated inelastic strain, and the
+    strain tensors at every step for strain ranges; whether the loop stabilised."""
+    cycling = p.study.cycling
+    ds.coords["cycle"] = results.coordinate("cycle", np.arange(1, len(bounds)))
+    ds.coords["component"] = results.coordinate("component", list(results.COMPONENTS))
+    for kind in entries[0]["layers"]:
+        series = {
+            key: np.array([e["layers"][kind][key] for e in entries])
+            for key in ("work", "p", "ep", "strain")
+        }  # (step, joint, face, ...)
+        work = np.diff(series["work"][bounds], axis=0)
+        face = np.argmax(np.nan_to_num(work[-1], nan=-np.inf), axis=1)
+        joints = np.arange(len(face))
+        at_face = {key: v[:, joints, face] for key, v in series.items()}
+        per_cycle = {
+            "work_density": work[:, joints, face],
+            "inelastic_strain_per_cycle": np.diff(at_face["p"][bounds], axis=0),
+            "layer_inelastic_strain": at_face["ep"],
+            "layer_strain": at_face["strain"],
+            "critical_face": face,
+        }
+        for suffix, values in per_cycle.items():
+            name = f"{kind}_{suffix}"
+            ds[name] = results.variable(name, values)
+            ds[name].attrs["averaging_layer_mm"] = cycling.interface_layer
+        ds[f"{kind}_work_density"].attrs["averaging"] = (
             "Darveaux: volume average over the elements whose centre lies within the layer of "
-            "a bonded face; the larger of the two faces"
+            "the joint's critical bonded face"
         )
     w = ds["bump_work_density"].values
     critical = int(np.argmax(w[-1]))
     change = np.abs(np.diff(w[:, critical])) / np.maximum(w[1:, critical], 1e-30)
-    stable = np.flatnonzero(change <= st.cycling.stabilised)
+    stable = np.flatnonzero(change <= cycling.stabilised)
     ds.attrs["loop_stabilised_cycle"] = int(stable[0] + 2) if len(stable) else -1
-    ds.attrs["loop_stabilised_tolerance"] = st.cycling.stabilised
+    ds.attrs["loop_stabilised_tolerance"] = cycling.stabilised
     ds.attrs["critical_bump"] = critical
 
 

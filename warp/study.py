@@ -184,6 +184,36 @@ class Cycling(_Section):
     )
 
 
+class DarveauxConstants(_Section):
+    """Calibrated Darveaux constants: N0 = K1 dW^K2, da/dN = K3 dW^K4, dW in MPa."""
+
+    K1: float = _f(gt=0, units="cycles/MPa^K2")
+    K2: float = _f(lt=0)
+    K3: float = _f(gt=0, units="mm/cycle/MPa^K4")
+    K4: float = _f(gt=0)
+    layer: Length = _f(units="mm", description="averaging layer the constants were fitted with")
+    source: str = _f(min_length=1, description="where the constants come from")
+
+
+class Fatigue(_Section):
+    field_temperatures: tuple[float, float] = _f(
+        (25.0, 75.0), units="degC", description="min and max of the field cycle (Norris-Landzberg)"
+    )
+    field_cycles_per_day: float = _f(1.0, gt=0, units="1/day")
+    darveaux: DarveauxConstants | None = _f(
+        None, description="calibrated constants for every joint (default: the library's)"
+    )
+
+    @model_validator(mode="after")
+    def _field_range(self) -> Fatigue:
+        low, high = self.field_temperatures
+        if low >= high:
+            raise ValueError(
+                f"field_temperatures = [{low}, {high}]: the minimum must lie below the maximum"
+            )
+        return self
+
+
 class Process(_Section):
     molding_temperature: float = _f(
         175.0, units="degC", description="stress-free temperature of the molded assembly"
@@ -334,6 +364,7 @@ class Study(_Section):
     process: Process = Process()
     reflow: Reflow = Reflow()
     cycling: Cycling = Cycling()
+    fatigue: Fatigue = Fatigue()
     mesh: MeshControls = MeshControls()
     solver: Solver = Solver()
     output: Output = Output()

@@ -5,10 +5,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-
-def _step_where(ds: xr.Dataset, phase: str, label: str) -> int | None:
-    hits = np.flatnonzero((ds.phase.values == phase) & (ds.label.values == label))
-    return int(hits[0]) if len(hits) else None
+from warp import results
 
 
 def describe(ds: xr.Dataset) -> str:
@@ -36,6 +33,15 @@ def _cycling(ds: xr.Dataset) -> list[str]:
                 f"{w[-1, j]:.4g} MPa in cycle {w.shape[0]} (averaging layer "
                 f"{ds[name].attrs['averaging_layer_mm']} mm)"
             )
+    for kind, name in (("bump", "fatigue_life"), ("ball", "ball_fatigue_life")):
+        if name in ds:
+            lives, critical = ds[name], ds[f"{kind}_critical"]
+            done = [
+                f"{m} {float(lives.sel(model=m).min()):.3g} (#{int(critical.sel(model=m))})"
+                for m in lives["model"].values
+                if np.isfinite(lives.sel(model=m)).any()
+            ]
+            lines.append(f"{kind} fatigue life (test cycles, critical joint): " + ", ".join(done))
     stable = int(ds.attrs.get("loop_stabilised_cycle", -1))
     tol = ds.attrs.get("loop_stabilised_tolerance", 0.02)
     lines.append(
@@ -55,7 +61,7 @@ def _mechanics(ds: xr.Dataset) -> list[str]:
         ("at reflow peak", "reflow", "T_p"),
         ("with the power on, ambient", "power-on", "P_on"),
     ):
-        i = _step_where(ds, phase, label)
+        i = results.step_where(ds, phase, label)
         if i is not None:
             t = float(ds.temperature[i])
             lines.append(
@@ -83,8 +89,7 @@ def _mechanics(ds: xr.Dataset) -> list[str]:
 def _thermal(ds: xr.Dataset) -> list[str]:
     metrics = [f"{n} {float(ds[n]):.3f}" for n in ("theta_jc", "theta_jb", "theta_ja") if n in ds]
     lines = ["thermal resistances (K/W): " + ", ".join(metrics)] if metrics else []
-    powered = ds.phase.values != "mold-cooldown"
-    powered &= ds.phase.values != "reflow"
+    powered = results.powered_steps(ds)
     if powered.any():
         tj = ds.junction_temperature.values[powered]
         lines.append(

@@ -56,6 +56,7 @@ class PartState:
     born: bool = True
     birth: np.ndarray | None = None  # total strain at birth (Voigt), per point
     work: np.ndarray | None = None  # accumulated inelastic work density (MPa), per point
+    strain: np.ndarray | None = None  # mechanical strain (Voigt) at the last committed step
     trial: dict = field(default_factory=dict)
 
 
@@ -196,6 +197,7 @@ class InelasticModel(MechanicsBase):
             if commit:
                 ps.state = new
                 ps.work = ps.work + work
+                ps.strain = total - f
         self.sigma.x.scatter_forward()
         self.tangent.x.scatter_forward()
 
@@ -309,11 +311,22 @@ class InelasticModel(MechanicsBase):
         return out
 
     def cell_values(self, part: str, key: str) -> np.ndarray:
-        """Cell means of a point quantity of a part ("p": inelastic strain, "work": MPa),
-        laid out over all local cells (zero elsewhere)."""
+        """Cell means of a point quantity of a part, laid out over all local cells (zero
+        elsewhere): "p" accumulated inelastic strain, "work" inelastic work density (MPa),
+        "ep" inelastic and "strain" mechanical strain as tensor components (n, 6) in the
+        order xx, yy, zz, yz, xz, xy (shear as tensor, not engineering, components)."""
         ps = self.parts[part]
-        values = ps.work if key == "work" else ps.state.get(key, np.zeros(len(ps.rows)))
-        out = np.zeros(self.n_cells)
+        n = len(ps.rows)
+        if key == "strain":
+            values = laws.to_mandel(ps.strain if ps.strain is not None else np.zeros((n, 6)))
+        elif key == "work":
+            values = ps.work if ps.work is not None else np.zeros(n)
+        else:
+            values = ps.state.get(key, np.zeros((n, 6) if key == "ep" else n))
+        values = np.asarray(values)
+        if values.ndim == 2:
+            values = laws.mandel_to_tensor(values)
         cells = self.pm.cells(part)
-        out[cells] = np.asarray(values).reshape(len(cells), self.npts).mean(axis=1)
+        out = np.zeros((self.n_cells, *values.shape[1:]))
+        out[cells] = values.reshape(len(cells), self.npts, *values.shape[1:]).mean(axis=1)
         return out

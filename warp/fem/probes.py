@@ -94,25 +94,27 @@ class JointAverages:
         """Volume average of per-cell values (all local cells) over each joint."""
         return self._per_joint(self.cell_volume * cell_values[self.cells]) / self.volumes
 
-    def interface_average(self, cell_values: np.ndarray, layer: float) -> np.ndarray:
-        """Darveaux average: over the cells whose centre lies within `layer` mm of a bonded
-        face, at each of the two faces; the larger (the critical interface) is returned."""
+    def face_averages(self, cell_values: np.ndarray, layer: float) -> np.ndarray:
+        """Darveaux averages over the cells whose centre lies within `layer` mm of each bonded
+        face: (joints, 2, ...) with face 0 the lower and 1 the upper; NaN where a face has
+        no such cell. Per-cell values may be scalars or vectors."""
         weights = np.where(self.end_distance <= layer, self.cell_volume, 0.0)
         slot = 2 * self.joint + self.near_end
-        volume = _allreduce(self.comm, np.bincount(slot, weights, 2 * self.count), MPI.SUM)
-        total = _allreduce(
-            self.comm,
-            np.bincount(slot, weights * cell_values[self.cells], 2 * self.count),
-            MPI.SUM,
-        )
-        volume, total = volume.reshape(-1, 2), total.reshape(-1, 2)
-        if np.any(volume.max(axis=1) <= 0):
+        values = cell_values[self.cells].reshape(len(self.cells), -1)
+
+        def per_slot(w):
+            return _allreduce(self.comm, np.bincount(slot, w, 2 * self.count), MPI.SUM)
+
+        volume = per_slot(weights)
+        if np.any(volume.reshape(-1, 2).max(axis=1) <= 0):
             raise RunError(
                 f"no element centre lies within {layer} mm of a joint interface; refine the "
                 "joints (mesh.layers.bump_gap) or widen cycling.interface_layer"
             )
-        per_end = np.where(volume > 0, total / np.where(volume > 0, volume, 1.0), -np.inf)
-        return per_end.max(axis=1)
+        total = np.stack([per_slot(weights * v) for v in values.T], axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(volume[:, None] > 0, total / volume[:, None], np.nan)
+        return mean.reshape(self.count, 2, *cell_values.shape[1:])
 
 
 class InterfaceTractions:

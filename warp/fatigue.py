@@ -1,0 +1,201 @@
+"""Solder-joint fatigue life from the stabilised loop of a cycling results dataset.
+
+Darveaux (work density, crack initiation and growth across the pad), Engelmaier
+(cyclic shear strain range), Coffin-Manson (inelastic shear strain range) and
+Syed (accumulated creep energy and strain), all fed by the same `warp.loop.Loop`;
+Norris-Landzberg converts test cycles to field cycles. Constants live in
+fatigue.toml with their sources; a model without constants for a solder is not
+applied (NaN) and the reason travels with the results. Pure numpy/xarray.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from warp import results
+from warp.geometry import build_layout
+from warp.history import CYCLING_PRESETS
+from warp.loop import Loop, stabilised_loop
+from warp.study import Study
+
+CONSTANTS = tomllib.loads((Path(__file__).parent / "fatigue.toml").read_text())
+MODELS = ("darveaux", "engelmaier", "coffin_manson", "syed_energy", "syed_strain")
+PSI_PER_MPA = 1.0 / 6.894757e-3
+MM_PER_INCH = 25.4
+KELVIN = 273.15
+
+
+# ---------------------------------------------------------------- the formulas
+
+
+def darveaux_life(work, pad, K1, K2, K3, K4) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Darveaux: initiation N0 = K1 W^K2, growth da/dN = K3 W^K4, life N0 + pad / (da/dN).
+
+    Units follow the constants (psi and inches for Darveaux's tables, MPa and mm for
+    calibrated sets). Returns (N0, da/dN, life).
+    """
+    work = np.asarray(work, dtype=float)
+    n0 = K1 * work**K2
+    growth = K3 * work**K4
+    return n0, growth, n0 + pad / growth
+
+
+def engelmaier_life(shear_range, t_mean_degC, dwell_min, eps_f, c0, c1, c2, t0_min):
+    """Engelmaier: N_f(50 %) = 1/2 (d_gamma / (2 eps_f))^(1/c),
+    c = c0 + c1 T_SJ + c2 ln(1 + t0 / t_D)."""
+    c = c0 + c1 * t_mean_degC + c2 * math.log(1.0 + t0_min / dwell_min)
+    return 0.5 * (np.asarray(shear_range, dtype=float) / (2.0 * eps_f)) ** (1.0 / c)
+
+
+def coffin_manson_life(inelastic_range, C, k):
+    """Coffin-Manson: d_gamma_p = C N_f^-k, so N_f = (d_gamma_p / C)^(-1/k)."""
+    return (np.asarray(inelastic_range, dtype=float) / C) ** (-1.0 / k)
+
+
+def syed_life(per_cycle, coefficient):
+    """Syed: N_f = (coefficient x accumulated energy density or strain per cycle)^-1."""
+    return 1.0 / (coefficient * np.asarray(per_cycle, dtype=float))
+
+
+def norris_landzberg(test, field, n, m, Ea_k) -> float:
+    """Acceleration factor N_field / N_test; `test` and `field` are (T_min degC, T_max degC,
+    cycles per day). Slower field cycling lowers it: life rises with frequency."""
+    (t_lo, t_hi, f_t), (f_lo, f_hi, f_f) = test, field
+    return (
+        ((t_hi - t_lo) / (f_hi - f_lo)) ** n
+        * (f_f / f_t) ** m
+        * math.exp(Ea_k * (1.0 / (f_hi + KELVIN) - 1.0 / (t_hi + KELVIN)))
+    )
+
+
+# ---------------------------------------------------------------- per model
+
+
+def _darveaux(loop: Loop, c: dict, pad_mm: np.ndarray, layer_mm: float) -> tuple:
+    row = int(np.argmin(np.abs(np.array(c["layer_mm"]) - layer_mm)))
+    k = [c[name][row] for name in ("K1", "K2", "K3", "K4")]
+    _, _, life = darveaux_life(loop.work_density_MPa * PSI_PER_MPA, pad_mm / MM_PER_INCH, *k)
+    note = f"row for a {c['layer_mm'][row]} mm layer (run: {layer_mm} mm)"
+    return life, note
+
+
+def _calibrated_darveaux(loop: Loop, c, pad_mm: np.ndarray) -> tuple:
+    _, _, life = darveaux_life(loop.work_density_MPa, pad_mm, c.K1, c.K2, c.K3, c.K4)
+    return life, f"calibrated: {c.source} (layer {c.layer} mm)"
+
+
+def _model_life(model: str, loop: Loop, c: dict, pad_mm, layer_mm) -> tuple:
+    if model == "darveaux":
+        return _darveaux(loop, c, pad_mm, layer_mm)
+    if model == "engelmaier":
+        keys = ("eps_f", "c0", "c1", "c2", "t0_min")
+        life = engelmaier_life(
+            loop.shear_range, loop.t_mean_degC, loop.dwell_min, *(c[k] for k in keys)
+        )
+        return life, f"FE shear strain range, T_SJ {loop.t_mean_degC:g} degC"
+    if model == "coffin_manson":
+        return coffin_manson_life(loop.inelastic_shear_range, c["C"], c["k"]), ""
+    if model == "syed_energy":
+        return syed_life(loop.work_density_MPa, c["W"]), ""
+    return syed_life(loop.accumulated_strain, c["C"]), ""
+
+
+def _joints(ds: xr.Dataset, study: Study, kind: str) -> tuple[list[str], np.ndarray]:
+    """Solder material and pad diameter (mm) of each joint."""
+    if kind == "ball":
+        balls = build_layout(study).balls
+        return [study.balls.material] * balls.count, np.full(balls.count, balls.pad_diameter)
+    dies = ds["bump_die"].values.astype(int)
+    materials = [study.dies[d - 1].bumps.material for d in dies]
+    return materials, np.array([study.dies[d - 1].bumps.diameter for d in dies])
+
+
+def assess(ds: xr.Dataset, study: Study) -> xr.Dataset:
+    """Fatigue lives (test cycles) of every bump and ball by every model, the critical
+    joint of each model and the Norris-Landzberg factor to the study's field cycle.
+
+    Returns a Dataset to merge into the results: `fatigue_life` (model, bump),
+    `ball_fatigue_life` (model, ball), `bump_critical` / `ball_critical` (model),
+    `bump_acceleration_factor` / `ball_acceleration_factor` (joint).
+    """
+    out = xr.Dataset(coords={"model": results.coordinate("model", list(MODELS))})
+    cold, hot = CYCLING_PRESETS[study.cycling.preset]
+    field = (*study.fatigue.field_temperatures, study.fatigue.field_cycles_per_day)
+    layer = study.cycling.interface_layer
+    for kind in ("bump", "ball"):
+        if f"{kind}_work_density" not in ds:
+            continue
+        loop = stabilised_loop(ds, kind, study.cycling)
+        materials, pad_mm = _joints(ds, study, kind)
+        lives = np.full((len(MODELS), len(pad_mm)), np.nan)
+        notes, missing = {}, {}
+        af = np.full(len(pad_mm), np.nan)
+        for alloy in sorted(set(materials)):
+            mask = np.array([m == alloy for m in materials])
+            part = _subset(loop, mask)
+            for i, model in enumerate(MODELS):
+                c = CONSTANTS.get(model, {}).get(alloy)
+                if model == "darveaux" and study.fatigue.darveaux is not None:
+                    lives[i, mask], notes[model] = _calibrated_darveaux(
+                        part, study.fatigue.darveaux, pad_mm[mask]
+                    )
+                elif c is None:
+                    missing[f"{model}.{alloy}"] = CONSTANTS["missing"].get(
+                        f"{model}.{alloy}", f"no {model} constants for {alloy} in fatigue.toml"
+                    )
+                else:
+                    lives[i, mask], note = _model_life(model, part, c, pad_mm[mask], layer)
+                    notes[model] = "; ".join(
+                        x for x in (c["life"], note, f"{c['source']} [{c['level']}]") if x
+                    )
+            nl = CONSTANTS["norris_landzberg"].get(alloy)
+            if nl is not None:
+                test = (cold, hot, loop.cycles_per_day)
+                af[mask] = norris_landzberg(test, field, nl["n"], nl["m"], nl["Ea_k"])
+        name = "fatigue_life" if kind == "bump" else "ball_fatigue_life"
+        out[name] = xr.Variable(
+            ("model", kind),
+            lives,
+            {
+                "units": "cycles",
+                "long_name": f"{kind} cycles to failure under the test cycle, by model",
+                "loop_cycle": loop.cycle,
+                "loop_stabilised": int(loop.stabilised),
+                **{f"model_{k}": v for k, v in notes.items()},
+                **{f"missing_{k}": v for k, v in missing.items()},
+            },
+        )
+        critical = [float(np.nanargmin(row)) if np.isfinite(row).any() else np.nan for row in lives]
+        out[f"{kind}_critical"] = xr.Variable(
+            ("model",),
+            np.array(critical),
+            {"units": "1", "long_name": f"index of the shortest-lived {kind}, by model"},
+        )
+        out[f"{kind}_acceleration_factor"] = xr.Variable(
+            (kind,),
+            af,
+            {
+                "units": "1",
+                "long_name": "Norris-Landzberg factor: field cycles per test cycle to failure",
+                "field_temperatures_degC": list(study.fatigue.field_temperatures),
+                "field_cycles_per_day": study.fatigue.field_cycles_per_day,
+                "test_cycles_per_day": loop.cycles_per_day,
+            },
+        )
+    return out
+
+
+def _subset(loop: Loop, mask: np.ndarray) -> Loop:
+    return replace(
+        loop,
+        work_density_MPa=loop.work_density_MPa[mask],
+        accumulated_strain=loop.accumulated_strain[mask],
+        inelastic_shear_range=loop.inelastic_shear_range[mask],
+        shear_range=loop.shear_range[mask],
+    )

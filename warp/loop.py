@@ -1,0 +1,105 @@
+"""The stabilised hysteresis loop of every joint, read from a cycling results dataset.
+
+Pure xarray/numpy. Every fatigue model takes the same `Loop`, so the models can
+be compared: the cycle used is the first stabilised one (`loop_stabilised_cycle`)
+or, when the loop never stabilised, the last cycle simulated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from warp.errors import InputError
+from warp.history import CYCLING_PRESETS
+from warp.study import Cycling
+
+SECONDS_PER_DAY = 86400.0
+
+
+@dataclass(frozen=True)
+class Loop:
+    """One cycle of one joint kind ("bump" or "ball"); arrays are per joint.
+
+    Strain ranges are the largest von Mises equivalent of the change of the
+    layer-averaged strain tensor between any two points of the cycle, given as
+    equivalent shear strain (sqrt(3) x the normal equivalent).
+    """
+
+    kind: str
+    cycle: int
+    stabilised: bool
+    work_density_MPa: np.ndarray
+    accumulated_strain: np.ndarray  # equivalent inelastic strain accumulated in the cycle
+    inelastic_shear_range: np.ndarray
+    shear_range: np.ndarray  # mechanical (elastic + inelastic) strain
+    t_min_degC: float
+    t_max_degC: float
+    period_s: float
+    dwell_min: float  # half-cycle dwell: the soak at each extreme
+
+    @property
+    def t_mean_degC(self) -> float:
+        return 0.5 * (self.t_min_degC + self.t_max_degC)
+
+    @property
+    def cycles_per_day(self) -> float:
+        return SECONDS_PER_DAY / self.period_s
+
+
+def cycle_bounds(ds: xr.Dataset) -> np.ndarray:
+    """Step indices where each cycle starts and ends: the step before cycling, then each
+    `cycle_end` corner."""
+    phase, label = ds["phase"].values, ds["label"].values
+    cycling = np.flatnonzero(phase == "cycling")
+    if len(cycling) == 0:
+        raise InputError("the results hold no thermal cycling (phase 'cycling')")
+    ends = np.flatnonzero(label == "cycle_end")
+    return np.concatenate([[cycling[0] - 1], ends])
+
+
+def equivalent_shear_range(tensors: np.ndarray) -> np.ndarray:
+    """Largest sqrt(3) x von Mises equivalent of a change between two rows.
+
+    `tensors` is (points, joints, 6) in tensor components (xx, yy, zz, yz, xz, xy).
+    """
+    diff = tensors[:, None] - tensors[None, :]  # (i, j, joint, 6)
+    dev = diff.copy()
+    mean = diff[..., :3].sum(axis=-1, keepdims=True) / 3.0
+    dev[..., :3] -= mean
+    norm2 = (dev[..., :3] ** 2).sum(axis=-1) + 2.0 * (dev[..., 3:] ** 2).sum(axis=-1)
+    eq = np.sqrt(2.0 / 3.0 * norm2)  # von Mises equivalent strain
+    return np.sqrt(3.0) * eq.max(axis=(0, 1))
+
+
+def stabilised_loop(ds: xr.Dataset, kind: str, cycling: Cycling) -> Loop:
+    """The loop every fatigue model uses, for "bump" or "ball" joints; `cycling` is the
+    study's profile (its period and dwell)."""
+    name = f"{kind}_work_density"
+    if name not in ds:
+        raise InputError(f"the results hold no {name}: run with cycling.enabled = true")
+    bounds = cycle_bounds(ds)
+    n_cycles = ds.sizes["cycle"]
+    stable = int(ds.attrs.get("loop_stabilised_cycle", -1))
+    cycle = stable if 0 < stable <= n_cycles else n_cycles
+    first, last = bounds[cycle - 1], bounds[cycle]
+    steps = slice(first, last + 1)
+    temps = ds["temperature"].values[steps]
+    cold, hot = CYCLING_PRESETS[cycling.preset]
+    return Loop(
+        kind=kind,
+        cycle=cycle,
+        stabilised=stable > 0,
+        work_density_MPa=ds[name].values[cycle - 1],
+        accumulated_strain=ds[f"{kind}_inelastic_strain_per_cycle"].values[cycle - 1],
+        inelastic_shear_range=equivalent_shear_range(
+            ds[f"{kind}_layer_inelastic_strain"].values[steps]
+        ),
+        shear_range=equivalent_shear_range(ds[f"{kind}_layer_strain"].values[steps]),
+        t_min_degC=float(temps.min()),
+        t_max_degC=float(temps.max()),
+        period_s=2 * (hot - cold) / (cycling.ramp_rate / 60.0) + 2 * cycling.dwell * 60.0,
+        dwell_min=cycling.dwell,
+    )
