@@ -6,8 +6,10 @@ OUT ?= results/single-chip
 
 run: venv
 	.venv/bin/mpiexec -n $(RANKS) .venv/bin/warp run studies/single-chip.toml --out $(OUT)
+	.venv/bin/warp report $(OUT) --out $(OUT)/report.html
 
 test: venv
+	@bash scripts/setup-browser.sh
 	.venv/bin/pytest
 
 venv:
@@ -15,6 +17,7 @@ venv:
 
 benchmark: venv
 	.venv/bin/python benchmarks/reference_study.py
+	.venv/bin/python benchmarks/cycling.py
 
 lint: venv
 	.venv/bin/ruff check warp tests benchmarks

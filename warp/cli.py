@@ -1,4 +1,4 @@
-"""The `warp` command line: check, mesh and run a study.
+"""The `warp` command line: check, mesh and run a study; report on results.
 
 Exit codes: 0 success, 2 bad input (one clear message, nothing written),
 1 solver or runtime failure. Under mpiexec only rank 0 prints.
@@ -57,13 +57,22 @@ def _parser() -> argparse.ArgumentParser:
     add("mesh", "write the mesh, its named groups and a quality summary", out=True)
     run = add("run", "solve the study and write results.nc and ParaView fields", out=True)
     run.add_argument("--no-fields", action="store_true", help="skip the ParaView fields")
+    report = sub.add_parser(
+        "report",
+        help="compare runs in one self-contained HTML report",
+        description="compare runs in one self-contained HTML report",
+    )
+    report.add_argument("results", nargs="+", type=Path, help="results.nc files or run folders")
+    report.add_argument("--out", required=True, type=Path, help="the HTML file to write")
+    report.add_argument("--debug", action="store_true", help="show tracebacks")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"check": cmd_check, "mesh": cmd_mesh, "run": cmd_run}[args.command](args)
+        commands = {"check": cmd_check, "mesh": cmd_mesh, "run": cmd_run, "report": cmd_report}
+        return commands[args.command](args)
     except InputError as exc:
         _say(f"warp: error: {exc}", err=True)
         return InputError.exit_code
@@ -173,3 +182,14 @@ def cmd_run(args) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+def cmd_report(args) -> int:
+    from warp import report
+
+    if args.out.suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"--out {args.out}: the report is an HTML file; name it *.html")
+    runs = report.load_runs(args.results)
+    report.write(runs, args.out)
+    _say(f"report on {len(runs)} run(s): {args.out}")
+    return 0
