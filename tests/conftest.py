@@ -16,6 +16,9 @@ except ImportError:  # pure tests still run without DOLFINx
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDY = ROOT / "studies" / "single-chip.toml"
+THERMAL_STUDY = (ROOT / "studies" / "heat-sink-gap.toml").read_text().split("\n[sweep")[0]
+"""The thermal-only study without its [sweep] table, for tests that write their own."""
+THERMAL_COARSE = THERMAL_STUDY + "\n[mesh]\nrefinement = 0.5\n"
 BIN = Path(sys.executable).parent
 
 # A coarse, fast version of the reference study for end-to-end tests.

@@ -57,6 +57,24 @@ def _parser() -> argparse.ArgumentParser:
     add("mesh", "write the mesh, its named groups and a quality summary", out=True)
     run = add("run", "solve the study and write results.nc and ParaView fields", out=True)
     run.add_argument("--no-fields", action="store_true", help="skip the ParaView fields")
+    sweep = add("sweep", "run the design variants of a study's [sweep] table", out=True)
+    sweep.add_argument(
+        "--scheduler",
+        default="local",
+        metavar="local|slurm|pbs|ADDRESS",
+        help="a local Dask cluster (default), SLURM or PBS jobs, or a running scheduler",
+    )
+    sweep.add_argument("--workers", type=int, default=None, help="workers (jobs); default: cores")
+    for name, text in (
+        ("queue", "partition or queue"),
+        ("account", "project to charge"),
+        ("walltime", "per worker job, HH:MM:SS"),
+        ("cores", "cores per worker job"),
+        ("memory", "memory per worker job, e.g. 8GB"),
+        ("interface", "network interface of the workers, e.g. ib0 or lo"),
+    ):
+        sweep.add_argument(f"--{name}", type=int if name == "cores" else str, help=text)
+    sweep.add_argument("--zarr", action="store_true", help="also write sweep.zarr")
     report = sub.add_parser(
         "report",
         help="compare runs in one self-contained HTML report",
@@ -71,7 +89,13 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        commands = {"check": cmd_check, "mesh": cmd_mesh, "run": cmd_run, "report": cmd_report}
+        commands = {
+            "check": cmd_check,
+            "mesh": cmd_mesh,
+            "run": cmd_run,
+            "sweep": cmd_sweep,
+            "report": cmd_report,
+        }
         return commands[args.command](args)
     except InputError as exc:
         _say(f"warp: error: {exc}", err=True)
@@ -180,10 +204,6 @@ def cmd_run(args) -> int:
     return 0
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
-
-
 def cmd_report(args) -> int:
     from warp import report
 
@@ -193,3 +213,54 @@ def cmd_report(args) -> int:
     report.write(runs, args.out)
     _say(f"report on {len(runs)} run(s): {args.out}")
     return 0
+
+
+def cmd_sweep(args) -> int:
+    from warp import combine, dispatch, doe, results
+    from warp.progress import Reporter
+
+    plan = doe.load_sweep(args.study, args.overrides)
+    if args.workers is not None and args.workers < 1:
+        raise InputError(f"--workers {args.workers}: must be at least 1")
+    workers = args.workers or max(1, (os.cpu_count() or 1) // plan.sweep.ranks_per_case)
+    options = plan.sweep.cluster.model_copy(
+        update={
+            k: getattr(args, k)
+            for k in ("queue", "account", "walltime", "cores", "memory", "interface")
+            if getattr(args, k) is not None
+        }
+    )
+    out: Path = args.out
+    reporter = Reporter(quiet=args.quiet)
+    where = (
+        args.scheduler if args.scheduler in dispatch.SCHEDULERS else f"scheduler {args.scheduler}"
+    )
+    reporter.stage(
+        f"sweep of {len(plan.cases)} case(s) over {', '.join(plan.dims)} on {where}, "
+        f"{workers} worker(s)"
+    )
+    with reporter.steps(len(plan.cases), "cases") as advance:
+        outcomes = dispatch.run(plan, out, args.scheduler, workers, options, advance)
+    status = {o.case.index: "failed" if o.status == "failed" else "done" for o in outcomes}
+    found = {
+        c.index: results.read(dispatch.case_folder(out, c) / "results.nc")
+        for c in plan.cases
+        if status.get(c.index) == "done"
+    }
+    ds = combine.combine(plan, found, status)
+    results.write(ds, out / "sweep.nc")
+    if args.zarr:
+        results.write_zarr(ds, out / "sweep.zarr")
+    failed = [o for o in outcomes if o.status == "failed"]
+    skipped = sum(o.status == "skipped" for o in outcomes)
+    _say(
+        f"sweep: {len(plan.cases) - len(failed)} of {len(plan.cases)} case(s) done "
+        f"({skipped} already done before), {len(failed)} failed; combined: {out / 'sweep.nc'}"
+    )
+    for o in failed:
+        _say(f"  case {o.case.index} ({o.case.case_id}) failed: {o.error}", err=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -86,7 +86,7 @@ def cross_section(layout: PackageLayout, title: str) -> str:
             ax.add_patch(_joint_outline(x, j.diameter / 2, j, exaggerate))
     z_lo = layout.balls.z0 if layout.balls is not None else layout.carrier.z0
     ticks = np.arange(np.ceil(z_lo * 2) / 2, layout.body.z1 + 0.01, 0.5)
-    ax.set_yticks(ticks * exaggerate, [f"{t:g}" for t in ticks])
+    ax.set_yticks(ticks * exaggerate, [f"{t + 0.0:g}" for t in ticks])
     ax.set_xlim(layout.body.x0 - 0.3, layout.body.x1 + 0.3)
     ax.set_ylim((z_lo - 0.05) * exaggerate, (layout.body.z1 + 0.05) * exaggerate)
     ax.set_aspect("equal")
@@ -224,4 +224,20 @@ def work_per_cycle(table: dict[str, np.ndarray]) -> str:
     ax.set_title("critical bump: inelastic work per cycle", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
+    return png(fig)
+
+
+def trends(x_name: str, table: dict[str, list[tuple[str, float, float]]]) -> str:
+    """Each metric (panel) against a swept setting, one line per group of other settings."""
+    fig, axes = plt.subplots(
+        1, len(table), figsize=(4.6 * len(table), 3.6), squeeze=False, layout="constrained"
+    )
+    for ax, (metric, points) in zip(axes[0], table.items(), strict=True):
+        for group in dict.fromkeys(g for g, _, _ in points):
+            xy = sorted((x, y) for g, x, y in points if g == group)
+            ax.plot(*zip(*xy, strict=True), marker="o", label=group)
+        ax.set_xlabel(x_name)
+        ax.set_title(metric, fontsize=9)
+        ax.grid(alpha=0.3)
+    axes[0][-1].legend(fontsize=7)
     return png(fig)

@@ -12,13 +12,13 @@ import html
 import os
 import tempfile
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
-from warp import __version__, fatigue, figures, results
+from warp import __version__, combine, fatigue, figures, results
 from warp.errors import InputError
 from warp.geometry import build_layout
 from warp.study import Study, validate_study
@@ -36,6 +36,7 @@ class Run:
     path: Path
     ds: xr.Dataset
     study: Study
+    settings: dict = field(default_factory=dict)  # swept settings, for a case of a sweep
 
 
 def load_runs(paths: list[Path]) -> list[Run]:
@@ -43,15 +44,14 @@ def load_runs(paths: list[Path]) -> list[Run]:
     runs = []
     for path in paths:
         path = Path(path)
-        file = path / "results.nc" if path.is_dir() else path
+        file = _results_file(path)
         ds = results.read(file)
-        try:
-            study = validate_study(tomllib.loads(ds.attrs["study"]), source=f"{file} (study)")
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"{file}: the embedded study is not TOML ({exc})") from None
-        if "fatigue_life" not in ds and "bump_work_density" in ds:
-            ds = ds.merge(fatigue.assess(ds, study))
-        runs.append(Run(study.study.name, file, ds, study))
+        if "sweep_dims" in ds.attrs:
+            for settings, case in combine.split(ds):
+                name = ", ".join(f"{k}={v}" for k, v in settings.items())
+                runs.append(replace(_run(name, file, case), settings=settings))
+        else:
+            runs.append(_run(None, file, ds))
     names = [r.name for r in runs]
     return [
         Run(f"{r.name} [{r.ds.attrs['study_id'][:6]}]", r.path, r.ds, r.study)
@@ -59,6 +59,25 @@ def load_runs(paths: list[Path]) -> list[Run]:
         else r
         for r in runs
     ]
+
+
+def _results_file(path: Path) -> Path:
+    if not path.is_dir():
+        return path
+    for name in ("results.nc", "sweep.nc"):
+        if (path / name).exists():
+            return path / name
+    return path / "results.nc"  # read() names it as missing
+
+
+def _run(name: str | None, file: Path, ds: xr.Dataset) -> Run:
+    try:
+        study = validate_study(tomllib.loads(ds.attrs["study"]), source=f"{file} (study)")
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{file}: the embedded study is not TOML ({exc})") from None
+    if "fatigue_life" not in ds and "bump_work_density" in ds:
+        ds = ds.merge(fatigue.assess(ds, study))
+    return Run(name or study.study.name, file, ds, study)
 
 
 def jeita_allowance(study: Study) -> float | None:
@@ -112,7 +131,9 @@ def build(runs: list[Run]) -> str:
         _section("Thermal", _thermal(runs)),
         _section("Provenance", _provenance(runs)),
     ]
-    title = "warp report: " + ", ".join(r.name for r in runs)
+    title = "warp report: " + (
+        ", ".join(r.name for r in runs) if len(runs) <= 3 else f"{len(runs)} runs"
+    )
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body>"
@@ -172,34 +193,57 @@ def _warpage_at(ds: xr.Dataset, step: int | None) -> float | None:
     return None if step is None or "warpage" not in ds else float(ds["warpage"].values[step])
 
 
+def metrics(r: Run) -> dict[str, float | None]:
+    """The headline numbers of a run, by label with units."""
+    ds = r.ds
+    return {
+        "warpage 25 degC (um)": _warpage_at(ds, _room_step(ds)),
+        "warpage peak reflow (um)": _warpage_at(ds, _peak_step(ds)),
+        "Tj powered (degC)": _powered_tj(ds),
+        "theta_jc (K/W)": float(ds["theta_jc"]) if "theta_jc" in ds else None,
+        "shortest bump life (cycles, any model)": _critical_life(ds, "fatigue_life"),
+    }
+
+
 def _overview(runs: list[Run]) -> str:
     rows, notes = [], []
     for r in runs:
-        ds = r.ds
+        values = metrics(r)
         rows.append(
-            [
-                r.name,
-                r.study.variant,
-                _fmt(_warpage_at(ds, _room_step(ds)), "+.1f"),
-                _fmt(_warpage_at(ds, _peak_step(ds)), "+.1f"),
-                _fmt(jeita_allowance(r.study), "g"),
-                _fmt(_powered_tj(ds), ".1f"),
-                _fmt(_critical_life(ds, "fatigue_life"), ".3g"),
-            ]
+            [r.name, r.study.variant, _fmt(jeita_allowance(r.study), "g")]
+            + [_fmt(v, ".4g") for v in values.values()]
         )
-        for item in missing_physics(ds):
+        for item in missing_physics(r.ds):
             notes.append(f"<li><b>{_e(r.name)}</b>: not computed: {_e(item)}</li>")
-    header = [
-        "run",
-        "variant",
-        "warpage 25 degC (um)",
-        "warpage peak reflow (um)",
-        "JEITA allowance (um)",
-        "Tj powered (degC)",
-        "shortest bump life (cycles, any model)",
-    ]
+    header = ["run", "variant", "JEITA allowance (um)", *metrics(runs[0])]
     missing = f"<ul class='missing'>{''.join(notes)}</ul>" if notes else ""
-    return _section("Overview", _table(header, rows) + missing)
+    return _section("Overview", _table(header, rows) + _trends(runs) + missing)
+
+
+def _trends(runs: list[Run]) -> str:
+    """For sweep cases: each headline number against the first numeric swept setting,
+    one line per combination of the others."""
+    cases = [r for r in runs if r.settings]
+    keys = list(cases[0].settings) if cases else []
+    numeric = [
+        k
+        for k in keys
+        if all(isinstance(r.settings.get(k), int | float) for r in cases)
+        and len({r.settings[k] for r in cases}) > 1
+    ]
+    if not numeric:
+        return ""
+    x_key = numeric[0]
+    table = {name: [] for name in metrics(cases[0])}
+    for r in cases:
+        group = ", ".join(f"{k}={v}" for k, v in r.settings.items() if k != x_key) or x_key
+        for name, value in metrics(r).items():
+            if value is not None:
+                table[name].append((group, r.settings[x_key], value))
+    table = {k: v for k, v in table.items() if v}
+    if not table:
+        return ""
+    return _img(figures.trends(x_key, table), "sweep trends")
 
 
 def _powered_tj(ds: xr.Dataset) -> float | None:
@@ -215,10 +259,26 @@ def _critical_life(ds: xr.Dataset, name: str) -> float | None:
     return float(np.nanmin(ds[name].values))
 
 
+MAX_DETAILED = 12
+"""Runs that get their own figures (cross-section, maps, life maps); a sweep's other
+runs appear in the tables and the overlaid curves."""
+
+
+def _detailed(runs: list[Run]) -> tuple[list[Run], str]:
+    if len(runs) <= MAX_DETAILED:
+        return runs, ""
+    note = (
+        f"<p class='note'>Figures for the first {MAX_DETAILED} of {len(runs)} runs; "
+        "all runs are in the tables.</p>"
+    )
+    return runs[:MAX_DETAILED], note
+
+
 def _cross_sections(runs: list[Run]) -> str:
-    return "".join(
+    shown, note = _detailed(runs)
+    return note + "".join(
         _img(figures.cross_section(build_layout(r.study), r.name), f"cross-section of {r.name}")
-        for r in runs
+        for r in shown
     )
 
 
@@ -257,13 +317,16 @@ def _warpage(runs: list[Run]) -> str:
 
 
 def _maps(runs: list[Run]) -> str:
-    parts = []
-    for r in runs:
+    shown, note = _detailed(runs)
+    parts = [note]
+    for r in shown:
         if "surface_dz" not in r.ds:
             continue
         steps = [("25 degC", _room_step(r.ds)), ("peak reflow", _peak_step(r.ds))]
         parts.append(f"<h3>{_e(r.name)}</h3>" + _img(figures.surface_maps(r.ds, steps), "maps"))
-    return "".join(parts) or "<p class='missing'>No run computed mechanics.</p>"
+    if len(parts) == 1:
+        return "<p class='missing'>No run computed mechanics.</p>"
+    return "".join(parts)
 
 
 def _interfaces(runs: list[Run]) -> str:
@@ -287,7 +350,9 @@ def _fatigue(runs: list[Run]) -> str:
             "work density per cycle",
         )
     )
-    for r in cycled:
+    shown, note = _detailed(cycled)
+    parts.append(note)
+    for r in shown:
         for kind, name in (("bump", "fatigue_life"), ("ball", "ball_fatigue_life")):
             if name not in r.ds or not np.isfinite(r.ds[name].values).any():
                 continue

@@ -7,6 +7,7 @@ variable's dims, units and long name, so writing and checking cannot drift.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -199,6 +200,19 @@ def write(ds: xr.Dataset, path: Path) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def write_zarr(ds: xr.Dataset, path: Path) -> None:
+    """Write a Zarr store beside the netCDF: into a temporary folder, then swapped in."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    old = path.with_name(f".{path.name}.old")
+    for stale in (tmp, old):
+        shutil.rmtree(stale, ignore_errors=True)
+    ds.to_zarr(tmp, mode="w", consolidated=False)
+    if path.exists():
+        os.replace(path, old)
+    os.replace(tmp, path)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def read(path: str | Path) -> xr.Dataset:

@@ -99,6 +99,10 @@ def execute(p: Plan, out_dir: Path, reporter: Reporter, write_fields: bool = Tru
     try:
         compute = _compute_history if st.process.time_dependent else _compute
         ds = compute(p, staging, reporter, write_fields, timings)
+        ds.attrs["run_ranks"] = comm.size
+        for var, attr in (("SLURM_JOB_ID", "slurm_job_id"), ("PBS_JOBID", "pbs_job_id")):
+            if var in os.environ:  # provenance: which batch job ran it
+                ds.attrs[attr] = os.environ[var]
         if comm.rank == 0:
             results.write(ds, staging / "results.nc")
             _publish(staging, out_dir)
@@ -298,7 +302,6 @@ def _compute(p: Plan, staging: Path, reporter: Reporter, write_fields: bool, tim
         )
     ds = _dataset(p, info, mech, thermal, metrics, balance, entries)
     ds.attrs.update({f"run_{k}": v for k, v in timings.items()})
-    ds.attrs["run_ranks"] = MPI.COMM_WORLD.size
     return ds
 
 
@@ -392,7 +395,6 @@ def _compute_history(p: Plan, staging: Path, reporter: Reporter, write_fields: b
         _add_cycles(ds, p, entries, cycle_bounds)
         ds = ds.merge(fatigue.assess(ds, st))
     ds.attrs.update({f"run_{k}": v for k, v in timings.items()})
-    ds.attrs["run_ranks"] = MPI.COMM_WORLD.size
     return ds
 
 

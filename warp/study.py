@@ -351,6 +351,60 @@ class Output(_Section):
     surface_grid: int = _f(41, ge=5, le=401, description="points per side of surface_dz")
 
 
+SweepValue = float | int | str | bool | list
+
+
+class LatinHypercube(_Section):
+    samples: int = _f(gt=0, description="number of designs")
+    seed: int = _f(0, description="random seed: the same seed gives the same designs")
+    ranges: dict[str, tuple[float, float]] = _f(
+        min_length=1, description="study key -> [low, high], sampled uniformly per stratum"
+    )
+
+
+class ClusterOptions(_Section):
+    queue: str | None = _f(None, description="partition (SLURM) or queue (PBS)")
+    account: str | None = _f(None, description="project to charge")
+    walltime: str = _f("01:00:00", description="per worker job, HH:MM:SS")
+    cores: int = _f(1, gt=0, description="cores per worker job")
+    memory: str = _f("4GB", description="memory per worker job")
+    interface: str | None = _f(None, description="network interface of the workers, e.g. ib0")
+
+
+class Sweep(_Section):
+    """Design variants for `warp sweep`: grids and zipped lists are crossed into one
+    dimension per parameter (zipped keys share one); cases and Latin hypercubes are a
+    list of designs along a `case` dimension."""
+
+    grid: dict[str, list[SweepValue]] = _f({}, description="full factorial: key -> values")
+    zipped: dict[str, list[SweepValue]] = _f(
+        {}, description="key -> values, all the same length, varied together"
+    )
+    cases: list[dict[str, SweepValue]] = _f([], description="explicit designs: key -> value")
+    latin_hypercube: LatinHypercube | None = _f(None)
+    retries: int = _f(1, ge=0, description="extra attempts of a failing case")
+    ranks_per_case: int = _f(1, ge=1, description="MPI ranks of each case (mpiexec -n)")
+    cluster: ClusterOptions = ClusterOptions()
+
+    @model_validator(mode="after")
+    def _one_design_kind(self) -> Sweep:
+        structured = bool(self.grid or self.zipped)
+        sampled = [bool(self.cases), self.latin_hypercube is not None]
+        if sum(sampled) + structured > 1:
+            raise ValueError(
+                "use grid and/or zipped, or cases, or latin_hypercube: they do not combine"
+            )
+        if not structured and not any(sampled):
+            raise ValueError("a sweep needs grid, zipped, cases or latin_hypercube")
+        lengths = {len(v) for v in self.zipped.values()}
+        if len(lengths) > 1:
+            raise ValueError(f"zipped lists must have one length; got lengths {sorted(lengths)}")
+        for key, values in {**self.grid, **self.zipped}.items():
+            if not values:
+                raise ValueError(f"{key}: give at least one value")
+        return self
+
+
 class Study(_Section):
     study: StudyInfo = StudyInfo()
     carrier: Carrier
@@ -416,15 +470,24 @@ class Study(_Section):
 # ---------------------------------------------------------------- loading
 
 
-def load_study(path: str | Path, overrides: list[str] = ()) -> Study:
-    """Read, override and validate a study file; InputError names any bad field."""
+def read_raw(path: str | Path) -> dict:
+    """The study file as a raw TOML dict (InputError if missing or not TOML)."""
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text())
+        return tomllib.loads(path.read_text())
     except FileNotFoundError:
         raise InputError(f"{path}: no such study file") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: TOML syntax error: {exc}") from None
+
+
+def load_study(path: str | Path, overrides: list[str] = ()) -> Study:
+    """Read, override and validate a study file; InputError names any bad field.
+
+    A [sweep] table is left to `warp sweep` (warp.doe): this is the base design.
+    """
+    raw = read_raw(path)
+    raw.pop("sweep", None)
     for item in overrides:
         apply_override(raw, item)
     return validate_study(raw, source=str(path))
@@ -448,6 +511,12 @@ def apply_override(raw: dict, item: str) -> None:
         value = tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         value = text.strip()  # a bare word such as a material name
+    set_value(raw, key, value, f"--set {key}")
+
+
+def set_value(raw: dict, key: str, value: Any, origin: str) -> None:
+    """Set a dotted key (list entries by index, e.g. dies.0.thickness) in a raw study dict;
+    `origin` names where the key came from in errors."""
     node = raw
     parts = key.split(".")
     for depth, part in enumerate(parts):
@@ -456,7 +525,7 @@ def apply_override(raw: dict, item: str) -> None:
             if not part.isdigit() or int(part) >= len(node):
                 where = ".".join(parts[:depth])
                 raise InputError(
-                    f"--set {key}: {where} has {len(node)} entries; use an index 0-{len(node) - 1}"
+                    f"{origin}: {where} has {len(node)} entries; use an index 0-{len(node) - 1}"
                 )
             if last:
                 node[int(part)] = value
@@ -468,7 +537,7 @@ def apply_override(raw: dict, item: str) -> None:
             else:
                 node = node.setdefault(part, {})
         else:
-            raise InputError(f"--set {key}: '{parts[depth - 1]}' is a value, not a section")
+            raise InputError(f"{origin}: '{parts[depth - 1]}' is a value, not a section")
 
 
 def _describe(err: dict, raw: dict) -> str:
