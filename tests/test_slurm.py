@@ -59,6 +59,7 @@ def test_every_case_runs_inside_a_slurm_job(slurm, tmp_path):
     assert list(ds["case_status"].values) == ["done"] * 3
     ids = job_ids(out)
     assert len(ids) == 3 and all(ids)  # each case knows its batch job
+    assert list((out / "logs").glob("*.out"))  # worker logs beside the sweep, not in the cwd
     for case_id in ds["case_id"].values:
         one = results.read(out / "cases" / str(case_id) / "results.nc")
         assert one.attrs["slurm_job_id"] in ids

@@ -88,8 +88,9 @@ def run_case(folder: str, ranks: int) -> dict:
     return info
 
 
-def open_cluster(scheduler: str, workers: int, options: ClusterOptions, ranks: int):
-    """(client, cluster, submit options) for the scheduler; cluster is None for an address."""
+def open_cluster(scheduler: str, workers: int, options: ClusterOptions, ranks: int, logs: Path):
+    """(client, cluster, submit options) for the scheduler; cluster is None for an address.
+    Batch jobs write their worker logs into `logs`."""
     from dask.distributed import Client, LocalCluster
 
     if scheduler == "local":
@@ -118,6 +119,7 @@ def open_cluster(scheduler: str, workers: int, options: ClusterOptions, ranks: i
             account=options.account,
             interface=options.interface,
             python=sys.executable,
+            log_directory=str(logs),
             worker_extra_args=["--resources", "case=1"],
         )
         cluster.adapt(minimum_jobs=workers, maximum_jobs=workers)  # replaces lost jobs
@@ -144,7 +146,7 @@ def run(
     if not todo:
         return outcomes
     ranks = plan.sweep.ranks_per_case
-    client, cluster, submit = open_cluster(scheduler, workers, options, ranks)
+    client, cluster, submit = open_cluster(scheduler, workers, options, ranks, out / "logs")
     try:
         futures = {
             client.submit(
