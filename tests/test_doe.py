@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import ROOT, THERMAL_STUDY
+from conftest import ROOT, THERMAL_STUDY, run_warp
 
 from warp.doe import load_sweep
 from warp.errors import InputError
@@ -95,8 +95,11 @@ def test_bad_sweeps_are_refused_naming_the_case_and_key(tmp_path, table, message
 
 
 def test_the_shipped_sweep_study_expands(tmp_path):
-    plan = load_sweep(ROOT / "studies" / "heat-sink-gap.toml")
+    study = ROOT / "studies" / "heat-sink-gap.toml"
+    plan = load_sweep(study)
     assert plan.dims == ["heat_sink.gap", "materials.emc_muf_high_k.k"] and len(plan.cases) == 20
+    proc = run_warp("check", str(study))
+    assert proc.returncode == 0 and "sweep: 20 valid cases" in proc.stdout
 
 
 def test_a_study_without_sweep_is_refused(tmp_path):

@@ -120,9 +120,11 @@ def _load(args):
 
 
 def cmd_check(args) -> int:
+    from warp import doe
     from warp.geometry import wire_stiffness_share
     from warp.materials import get_material
     from warp.plan import plan
+    from warp.study import read_raw
 
     p = plan(_load(args))
     lay = p.layout
@@ -149,6 +151,9 @@ def cmd_check(args) -> int:
         )
     _say("#   volumes (mm^3): " + ", ".join(f"{k} {v:.4g}" for k, v in vol.items()))
     _say(f"#   load steps: {len(p.steps)}; reflow peak {peak:g} degC")
+    if "sweep" in read_raw(args.study):
+        sweep = doe.load_sweep(args.study, args.overrides)  # every case valid and buildable
+        _say(f"#   sweep: {len(sweep.cases)} valid cases over {', '.join(sweep.dims)} (warp sweep)")
     return 0
 
 
