@@ -109,10 +109,12 @@ def test_bad_sweep_input_writes_nothing(tmp_path):
     assert not out.exists()
 
 
-def test_a_sweep_runs_on_an_existing_scheduler(tmp_path):
+def test_a_sweep_runs_on_an_existing_scheduler_with_mpi_cases(tmp_path):
     from dask.distributed import LocalCluster
 
-    study = write_sweep(tmp_path, '[[sweep.cases]]\n"heat_sink.gap" = 0.1')
+    study = write_sweep(
+        tmp_path, '[sweep]\nranks_per_case = 2\n[[sweep.cases]]\n"heat_sink.gap" = 0.1'
+    )
     with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:
         proc = run_warp(
             "sweep",
@@ -124,4 +126,6 @@ def test_a_sweep_runs_on_an_existing_scheduler(tmp_path):
         )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "1 of 1 case(s) done" in proc.stdout
-    assert len(list((tmp_path / "out").glob("cases/*/run.json"))) == 1
+    (case,) = (tmp_path / "out").glob("cases/*")
+    assert json.loads((case / "run.json").read_text())["ranks"] == 2
+    assert results.read(case / "results.nc").attrs["run_ranks"] == 2  # the case ran on MPI
