@@ -126,3 +126,38 @@ def test_garofalo_creeps_at_its_steady_rate():
     law = laws.Garofalo.from_material(get_material("sac305"), temp)
     assert mean_stress(model)[0, 0] == pytest.approx(stress, rel=1e-6)
     assert rate == pytest.approx(law.creep_rate(stress, temp), rel=0.01)
+
+
+def _pulled_in_one_planned_step(limit: float, temp: float = 25.0, rate: float = 1e-3):
+    """Uniaxial pull to 6 % strain at `rate` (1/s) as one planned step under StepControl."""
+    from warp.run import StepControl
+
+    model = block("bumps", "sac305", "anand", temp)
+    pull = dolfinx.fem.Constant(model.pm.mesh, 0.0)
+    rollers(model, pull_x=pull)
+
+    class Ramp:  # the pull follows the model's clock, substep by substep
+        def advance(self, t, dt, max_increment):
+            pull.value = rate * (model.time + dt) * SIDE
+            return model.advance(t, dt, max_increment)
+
+    taken = StepControl(limit).advance(Ramp(), temp, temp, 0.06 / rate)
+    law = laws.Anand.from_material(get_material("sac305"), temp)
+    error = mean_stress(model)[0, 0] / law.saturation_stress(rate, temp) - 1
+    return model, taken, error
+
+
+def test_adaptive_substeps_keep_the_inelastic_increment_below_the_limit():
+    """The controller splits one long planned step so that no substep adds more than the
+    limit of inelastic strain, grows the substeps back towards the limit, and reaches the
+    closed-form saturation stress that a single backward-Euler step misses."""
+    limit = 0.004
+    model, taken, error = _pulled_in_one_planned_step(limit)
+    increments = np.array([s.inelastic_increment for s in taken])
+    assert model.time == pytest.approx(60.0)
+    assert increments.max() <= limit
+    assert len(taken) >= 0.05 / limit  # about 5 % of the strain is inelastic
+    assert len(taken) < 0.06 / (0.2 * limit)  # the substeps grew back towards the limit
+    assert abs(error) < 0.01
+    _, (single,), single_error = _pulled_in_one_planned_step(1.0)
+    assert single.inelastic_increment > 10 * limit and abs(single_error) > 0.02

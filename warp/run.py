@@ -21,7 +21,7 @@ from warp import __version__, fatigue, jesd51, mesher, results, surface
 from warp.errors import InputError, RunError
 from warp.fem.backend import DOLFINX_VERSION, MPI, PACKAGING
 from warp.fem.elasticity import ThermoElasticModel
-from warp.fem.inelastic import InelasticModel
+from warp.fem.inelastic import InelasticModel, StepTooLarge
 from warp.fem.meshdata import from_gmsh
 from warp.fem.output import FieldWriter
 from warp.fem.probes import InterfaceTractions, JointAverages, PointProbe
@@ -306,7 +306,6 @@ def _compute(p: Plan, staging: Path, reporter: Reporter, write_fields: bool, tim
 
 
 SOLDER_PARTS = ("bumps", "balls", "passive_joints")
-MAX_CUTBACKS = 6
 
 
 def _laws(p: Plan) -> dict[str, str]:
@@ -322,19 +321,49 @@ def _laws(p: Plan) -> dict[str, str]:
     return out
 
 
-def _advance(model: InelasticModel, temp0: float, temp1: float, dt: float, depth: int = 0):
-    """One planned step, halved (temperature and time) and retried while Newton fails."""
-    try:
-        return [model.advance(temp1, dt)]
-    except RunError as exc:
-        if depth >= MAX_CUTBACKS:
-            raise RunError(
-                f"time step to {temp1:g} degC did not converge after {MAX_CUTBACKS} cutbacks "
-                f"(smallest step {dt:.3g} s): {exc}"
-            ) from None
-    mid = 0.5 * (temp0 + temp1)
-    first = _advance(model, temp0, mid, dt / 2, depth + 1)
-    return first + _advance(model, mid, temp1, dt / 2, depth + 1)
+@dataclass
+class StepControl:
+    """Adaptive substeps between two planned points of the history (collective).
+
+    Every substep must converge and keep the largest equivalent inelastic strain
+    increment at any material point below `limit`; one that fails is retried shorter
+    (halved after a divergence, scaled to the limit after an overshoot), and after an
+    accepted one the next grows by up to 2x. `share` (substep / planned step) carries
+    over from one planned step to the next. Temperature and time advance together.
+    """
+
+    limit: float
+    share: float = 1.0
+    max_rejections: int = 12
+    min_share: float = 1e-4
+
+    def advance(self, model: InelasticModel, temp0: float, temp1: float, dt: float) -> list:
+        """Substeps from `temp0` to `temp1` (degC) over dt (s); their StepStats."""
+        done, taken, rejected = 0.0, [], 0
+        while done < 1.0 - 1e-9:
+            share = min(self.share, 1.0 - done)
+            if 1.0 - done - share < 0.25 * share:  # no sliver at the end
+                share = 1.0 - done
+            try:
+                temp = temp0 + (temp1 - temp0) * (done + share)
+                stats = model.advance(temp, dt * share, self.limit)
+            except RunError as exc:
+                rejected += 1
+                if isinstance(exc, StepTooLarge):
+                    self.share = share * min(0.5, max(0.1, 0.8 * self.limit / exc.increment))
+                else:
+                    self.share = share * 0.5
+                if rejected > self.max_rejections or self.share < self.min_share:
+                    raise RunError(
+                        f"time step to {temp1:g} degC did not converge after {rejected} "
+                        f"cutbacks (smallest step {dt * share:.3g} s): {exc}"
+                    ) from None
+                continue
+            taken.append(stats)
+            done += share
+            growth = 0.8 * self.limit / max(stats.inelastic_increment, 1e-30)
+            self.share = min(1.0, share * min(2.0, max(0.5, growth)))
+        return taken
 
 
 def _compute_history(p: Plan, staging: Path, reporter: Reporter, write_fields: bool, timings: dict):
@@ -355,7 +384,8 @@ def _compute_history(p: Plan, staging: Path, reporter: Reporter, write_fields: b
     mech = _Mechanics(p, pm, reporter, model)
     shrink = p.materials["mold"].values.get("cure_shrinkage", 0.0)
     layer = st.cycling.interface_layer
-    entries = [dict(_history_entry(mech, solidus, layer, write_fields), solve=(0, 0.0, 0))]
+    entries = [dict(_history_entry(mech, solidus, layer, write_fields), solve=(0, 0.0, 0, 0.0))]
+    control = StepControl(st.process.max_inelastic_increment)
     cycle_bounds: list[int] = []  # entries where each cycle starts and ends
     stats = []
     with reporter.steps(len(p.steps) - 1, "time steps") as advance:
@@ -365,13 +395,15 @@ def _compute_history(p: Plan, staging: Path, reporter: Reporter, write_fields: b
             model.chemical["mold"] = shrink * step.cure if model.parts["mold"].born else 0.0
             if step.phase == "cycling" and not cycle_bounds:
                 cycle_bounds.append(len(entries) - 1)  # cycling starts from here
-            taken = _advance(model, prev.temperature, step.temperature, step.time - prev.time)
+            duration = step.time - prev.time
+            taken = control.advance(model, prev.temperature, step.temperature, duration)
             stats += taken
             entries.append(_history_entry(mech, step.temperature, layer, write_fields))
             entries[-1]["solve"] = (
                 sum(t.newton for t in taken),
                 sum(t.seconds for t in taken),
                 len(taken),
+                max(t.inelastic_increment for t in taken),
             )
             if step.label == "cycle_end":
                 cycle_bounds.append(len(entries) - 1)
@@ -382,8 +414,8 @@ def _compute_history(p: Plan, staging: Path, reporter: Reporter, write_fields: b
     if write_fields:
         _write_fields(pm, mech, None, p, entries, staging / "fields")
     timings.update(
-        steps=len(stats),
-        cutbacks=len(stats) - (len(p.steps) - 1),
+        steps=len(p.steps) - 1,
+        substeps=len(stats),
         newton_total=int(sum(s.newton for s in stats)),
         newton_max=int(max(s.newton for s in stats)),
         linear_iterations=int(sum(s.linear_iterations for s in stats)),
@@ -433,13 +465,19 @@ def _add_inelastic(ds: xr.Dataset, entries, law_of) -> None:
         ds["ball_inelastic_strain"] = results.variable(
             "ball_inelastic_strain", [e["ball_p"] for e in entries]
         )
-    newton, seconds, substeps = (
+    newton, seconds, substeps, increment = (
         np.array(v) for v in zip(*(e["solve"] for e in entries), strict=True)
     )
     for name, values, units, text in (
         ("newton_iterations", newton, "1", "Newton iterations to reach the step"),
         ("step_seconds", seconds, "s", "wall time of the step's solves"),
-        ("substeps", substeps, "1", "substeps taken (more than 1: the step was cut back)"),
+        ("substeps", substeps, "1", "adaptive substeps taken to reach the step"),
+        (
+            "inelastic_increment_max",
+            increment,
+            "1",
+            "largest equivalent inelastic strain increment of a substep at a material point",
+        ),
     ):
         ds[name] = xr.Variable(("step",), values.astype(float), {"units": units, "long_name": text})
     ds.attrs["laws"] = ", ".join(f"{k}: {v}" for k, v in law_of.items())

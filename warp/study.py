@@ -235,6 +235,13 @@ class Process(_Section):
     post_mold_cure: float = _f(
         14400.0, ge=0, units="s", description="dwell at the molding temperature after molding"
     )
+    max_inelastic_increment: float = _f(
+        0.005,
+        gt=0,
+        le=0.1,
+        description="largest equivalent inelastic strain increment of a time step at any "
+        "point of the solder; longer steps are split adaptively",
+    )
 
 
 class Reflow(_Section):
