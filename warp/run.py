@@ -329,7 +329,9 @@ class StepControl:
     increment at any material point below `limit`; one that fails is retried shorter
     (halved after a divergence, scaled to the limit after an overshoot), and after an
     accepted one the next grows by up to 2x. `share` (substep / planned step) carries
-    over from one planned step to the next. Temperature and time advance together.
+    over from one planned step to the next. Temperature and time advance together, and
+    `before(fraction)`, when given, sets whatever else follows the planned step (such as
+    the cure shrinkage) for the fraction of it that the substep reaches.
     """
 
     limit: float
@@ -337,7 +339,9 @@ class StepControl:
     max_rejections: int = 12
     min_share: float = 1e-4
 
-    def advance(self, model: InelasticModel, temp0: float, temp1: float, dt: float) -> list:
+    def advance(
+        self, model: InelasticModel, temp0: float, temp1: float, dt: float, before=None
+    ) -> list:
         """Substeps from `temp0` to `temp1` (degC) over dt (s); their StepStats."""
         done, taken, rejected = 0.0, [], 0
         while done < 1.0 - 1e-9:
@@ -345,6 +349,8 @@ class StepControl:
             if 1.0 - done - share < 0.25 * share:  # no sliver at the end
                 share = 1.0 - done
             try:
+                if before is not None:
+                    before(done + share)
                 temp = temp0 + (temp1 - temp0) * (done + share)
                 stats = model.advance(temp, dt * share, self.limit)
             except RunError as exc:
@@ -392,11 +398,18 @@ def _compute_history(p: Plan, staging: Path, reporter: Reporter, write_fields: b
         for prev, step in zip(p.steps[:-1], p.steps[1:], strict=True):
             if step.phase == "molding" and not model.parts["mold"].born:
                 model.give_birth("mold")  # gelation: the mold is stress-free now
-            model.chemical["mold"] = shrink * step.cure if model.parts["mold"].born else 0.0
+
+            def cure(fraction, prev=prev, step=step):  # shrinkage grows with the cure
+                born = model.parts["mold"].born
+                reached = prev.cure + (step.cure - prev.cure) * fraction
+                model.chemical["mold"] = shrink * reached if born else 0.0
+
             if step.phase == "cycling" and not cycle_bounds:
                 cycle_bounds.append(len(entries) - 1)  # cycling starts from here
             duration = step.time - prev.time
-            taken = control.advance(model, prev.temperature, step.temperature, duration)
+            taken = control.advance(
+                model, prev.temperature, step.temperature, duration, before=cure
+            )
             stats += taken
             entries.append(_history_entry(mech, step.temperature, layer, write_fields))
             entries[-1]["solve"] = (
