@@ -161,3 +161,36 @@ def test_adaptive_substeps_keep_the_inelastic_increment_below_the_limit():
     assert abs(error) < 0.01
     _, (single,), single_error = _pulled_in_one_planned_step(1.0)
     assert single.inelastic_increment > 10 * limit and abs(single_error) > 0.02
+
+
+def test_split_tangent_equals_the_full_assembly():
+    """The tangent built from the steady parts' share (assembled once per step) plus the
+    flowing solder cells equals the tangent assembled over every cell at once."""
+    import dolfinx.fem.petsc as fem_petsc
+
+    layers = [("carrier", 0.3, 1), ("bumps", 0.4, 2), ("mold", 0.3, 1)]
+    pm = layered_box(SIDE, SIDE, layers, 2)
+    names = {"carrier": "bt_substrate", "bumps": "sac305", "mold": "emc_muf_high_k"}
+    kinds = {"carrier": "elastic", "bumps": "anand", "mold": "viscoelastic"}
+    model = InelasticModel(
+        pm,
+        {part: get_material(name) for part, name in names.items()},
+        kinds,
+        {part: 25.0 for part in names},
+        Solver(element_degree=1),
+        "full",
+        [],
+    )
+    model.start(25.0)
+    pull = dolfinx.fem.Constant(pm.mesh, 0.0)
+    rollers(model, pull_x=pull)
+    for step in range(1, 3):  # creep in the bumps, so their tangent is no longer elastic
+        pull.value = 0.01 * step * SIDE
+        model.advance(25.0 + 50.0 * step, 10.0)  # the steady share changes with T too
+    model._update_points(125.0, 10.0)
+    model._tangent()
+    full = fem_petsc.assemble_matrix(model.J, bcs=model.bcs)
+    full.assemble()
+    full.axpy(-1.0, model.A)
+    assert full.norm() < 1e-12 * model.A.norm()
+    assert model.parts["bumps"].state["p"].max() > 1e-4
