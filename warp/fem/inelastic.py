@@ -35,7 +35,8 @@ NEWTON_RTOL = 1e-5
 """Newton stops when the residual is below this share of the step's scale (its first
 residual, or 1e-3 of the stress size): the next correction would move the displacement by
 about this share of the step's increment. Against 1e-6 it changes the reference cycling
-benchmark's warpage by 7 nm (1.5e-4 relative) and its work density by 1e-5 relative."""
+benchmark's warpage by at most 11 nm (2.5e-4 of its largest value) and its work density
+by 1e-5 relative."""
 NEWTON_MAX = 12
 CORRECTION_RTOL = 1e-3
 """Loosest relative tolerance of the CG solve of a Newton correction (inexact Newton): the
