@@ -188,7 +188,7 @@ def test_split_tangent_equals_the_full_assembly():
         pull.value = 0.01 * step * SIDE
         model.advance(25.0 + 50.0 * step, 10.0)  # the steady share changes with T too
     model._update_points(125.0, 10.0)
-    model._tangent()
+    model._tangent(new_step=True)
     full = fem_petsc.assemble_matrix(model.J, bcs=model.bcs)
     full.assemble()
     full.axpy(-1.0, model.A)

@@ -147,7 +147,6 @@ class InelasticModel(MechanicsBase):
             if matrix is not None:
                 fem_petsc.assemble_matrix(matrix, self.J)
                 matrix.assemble()
-        self._steady_current = False
         self.ksp.setNormType(PETSc.KSP.NormType.UNPRECONDITIONED)  # rtol on the true residual
         self.parts: dict[str, PartState] = {}
         dofmap = self.Q6.dofmap.list
@@ -255,17 +254,17 @@ class InelasticModel(MechanicsBase):
         fem_petsc.set_bc(self.b, self.bcs, alpha=0.0)
         return self.b.norm()
 
-    def _tangent(self) -> None:
+    def _tangent(self, new_step: bool) -> None:
         """Assemble the consistent tangent of the current material-point states: the
-        steady parts' share once per step, the flowing (solder) cells every time."""
+        steady parts' share at the first iteration of a step, the flowing (solder) cells
+        every time."""
         if self._A_steady is None:
             self.A.zeroEntries()
         else:
-            if not self._steady_current:
+            if new_step:  # new temperature and time step
                 self._A_steady.zeroEntries()
                 fem_petsc.assemble_matrix(self._A_steady, self._J_steady, bcs=self.bcs)
                 self._A_steady.assemble()
-                self._steady_current = True
             self._A_steady.copy(self.A, structure=PETSc.Mat.Structure.SAME_NONZERO_PATTERN)
         if self._J_flowing is not None:  # adds to the steady share; the Dirichlet diagonal stays 1
             fem_petsc.assemble_matrix(self.A, self._J_flowing, bcs=self.bcs)
@@ -279,7 +278,7 @@ class InelasticModel(MechanicsBase):
         """
         t0 = MPI.Wtime()
         for part, ps in self.parts.items():  # elastic moduli follow the temperature
-            if ps.born and self.law_of[part] in ("elastic", "anand", "garofalo"):
+            if ps.born and self.law_of[part] in ("elastic", *FLOWING):
                 ps.law = self._law(part, temp)
         u_start = self.u.x.array.copy()
         if self._last_step is not None:  # predictor: continue the last step's trend in T
@@ -307,7 +306,6 @@ class InelasticModel(MechanicsBase):
             self.u.x.scatter_forward()
         linear = 0
         scale = None
-        self._steady_current = False  # new temperature and time step
         for newton in range(1, NEWTON_MAX + 1):
             self._collective(lambda: self._update_points(temp, dt))
             rnorm = self._residual()
@@ -316,7 +314,7 @@ class InelasticModel(MechanicsBase):
             target = NEWTON_RTOL * scale
             if newton > 1 and rnorm <= target:
                 break
-            self._tangent()  # only when a correction follows
+            self._tangent(new_step=newton == 1)  # only when a correction follows
             rtol = CORRECTION_RTOL  # the first correction leaves a nonlinear error anyway
             if newton > 1:
                 rtol = min(rtol, max(FORCING * target / rnorm, 1e-12))
@@ -326,7 +324,7 @@ class InelasticModel(MechanicsBase):
                 False,
                 "Newton correction",
                 rtol=rtol,
-                limit=1.0,
+                limit=1.0,  # only a sane answer: the Newton test judges the rest
             )
             linear += its
             self.du.x.scatter_forward()
