@@ -7,14 +7,14 @@ from dataclasses import dataclass
 import gmsh
 import numpy as np
 
-from warp import mesher
-from warp.plan import Plan, plan
+from warp.design import Design, resolve
+from warp.mesh import model as mesher
 from warp.study import load_study
 
 
 @dataclass
 class Measured:
-    plan: Plan
+    design: Design
     info: mesher.MeshInfo
     group_area: dict[str, float]  # surface group -> area (mm^2, modelled region)
     gap_cell_height: float  # tallest tetrahedron inside the die-to-heat-sink gap (mm)
@@ -22,7 +22,7 @@ class Measured:
 
 
 def mesh_study(path, overrides: list[str]) -> Measured:
-    p = plan(load_study(path, overrides))
+    p = resolve(load_study(path, overrides))
     gmsh.initialize(interruptible=False)
     try:
         info = mesher.generate(p.study, p.layout, p.symmetry)

@@ -120,13 +120,12 @@ def _load(args):
 
 
 def cmd_check(args) -> int:
-    from warp import doe
+    from warp.design import resolve
     from warp.geometry import wire_stiffness_share
     from warp.materials import get_material
-    from warp.plan import plan
     from warp.study import read_raw
 
-    p = plan(_load(args))
+    p = resolve(_load(args))
     lay = p.layout
     _say(f"# {args.study}: valid; study_id {p.study.study_id}")
     _say(p.study.to_toml(units=True))
@@ -152,7 +151,9 @@ def cmd_check(args) -> int:
     _say("#   volumes (mm^3): " + ", ".join(f"{k} {v:.4g}" for k, v in vol.items()))
     _say(f"#   load steps: {len(p.steps)}; reflow peak {peak:g} degC")
     if "sweep" in read_raw(args.study):
-        sweep = doe.load_sweep(args.study, args.overrides)  # every case valid and buildable
+        from warp.sweep.cases import load_sweep
+
+        sweep = load_sweep(args.study, args.overrides)  # every case valid and buildable
         _say(f"#   sweep: {len(sweep.cases)} valid cases over {', '.join(sweep.dims)} (warp sweep)")
     return 0
 
@@ -160,10 +161,10 @@ def cmd_check(args) -> int:
 def cmd_mesh(args) -> int:
     import gmsh
 
-    from warp import mesher
-    from warp.plan import plan
+    from warp.design import resolve
+    from warp.mesh import model as mesher
 
-    p = plan(_load(args))
+    p = resolve(_load(args))
     out: Path = args.out
     staging = out / f".staging-mesh-{p.study.study_id}"
     if _rank() != 0:
@@ -193,15 +194,15 @@ def cmd_mesh(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from warp.plan import plan
+    from warp.design import resolve
     from warp.run import execute
     from warp.summary import describe
 
-    p = plan(_load(args))
-    from warp.progress import Reporter
+    p = resolve(_load(args))
+    from warp.progress import Progress
 
-    reporter = Reporter(_rank(), quiet=args.quiet)
-    outcome = execute(p, args.out, reporter, write_fields=not args.no_fields)
+    progress = Progress(_rank(), quiet=args.quiet)
+    outcome = execute(p, args.out, progress, write_fields=not args.no_fields)
     _say(describe(outcome.dataset))
     _say(f"results: {args.out / 'results.nc'}")
     if not args.no_fields:
@@ -221,10 +222,12 @@ def cmd_report(args) -> int:
 
 
 def cmd_sweep(args) -> int:
-    from warp import combine, dispatch, doe, results
-    from warp.progress import Reporter
+    from warp import results
+    from warp.progress import Progress
+    from warp.sweep import aggregate, runner
+    from warp.sweep.cases import load_sweep
 
-    plan = doe.load_sweep(args.study, args.overrides)
+    plan = load_sweep(args.study, args.overrides)
     if args.workers is not None and args.workers < 1:
         raise InputError(f"--workers {args.workers}: must be at least 1")
     workers = args.workers or max(1, (os.cpu_count() or 1) // plan.sweep.ranks_per_case)
@@ -236,23 +239,23 @@ def cmd_sweep(args) -> int:
         }
     )
     out: Path = args.out
-    reporter = Reporter(quiet=args.quiet)
+    progress = Progress(quiet=args.quiet)
     where = (
-        args.scheduler if args.scheduler in dispatch.SCHEDULERS else f"scheduler {args.scheduler}"
+        args.scheduler if args.scheduler in runner.SCHEDULERS else f"scheduler {args.scheduler}"
     )
-    reporter.stage(
+    progress.stage(
         f"sweep of {len(plan.cases)} case(s) over {', '.join(plan.dims)} on {where}, "
         f"{workers} worker(s)"
     )
-    with reporter.steps(len(plan.cases), "cases") as advance:
-        outcomes = dispatch.run(plan, out, args.scheduler, workers, options, advance)
+    with progress.steps(len(plan.cases), "cases") as advance:
+        outcomes = runner.run(plan, out, args.scheduler, workers, options, advance)
     status = {o.case.index: "failed" if o.status == "failed" else "done" for o in outcomes}
     found = {
-        c.index: results.read(dispatch.case_folder(out, c) / "results.nc")
+        c.index: results.read(runner.case_folder(out, c) / "results.nc")
         for c in plan.cases
         if status.get(c.index) == "done"
     }
-    ds = combine.combine(plan, found, status)
+    ds = aggregate.combine(plan, found, status)
     results.write(ds, out / "sweep.nc")
     if args.zarr:
         results.write_zarr(ds, out / "sweep.zarr")

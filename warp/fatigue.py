@@ -2,7 +2,7 @@
 
 Darveaux (work density, crack initiation and growth across the pad), Engelmaier
 (cyclic shear strain range), Coffin-Manson (inelastic shear strain range) and
-Syed (accumulated creep energy and strain), all fed by the same `warp.loop.Loop`;
+Syed (accumulated creep energy and strain), all fed by the same `warp.hysteresis.Loop`;
 Norris-Landzberg converts test cycles to field cycles. Constants live in
 fatigue.toml with their sources; a model without constants for a solder is not
 applied (NaN) and the reason travels with the results. Pure numpy/xarray.
@@ -21,7 +21,7 @@ import xarray as xr
 from warp import results
 from warp.geometry import build_layout
 from warp.history import CYCLING_PRESETS
-from warp.loop import Loop, stabilised_loop
+from warp.hysteresis import Loop, stabilised_loop
 from warp.study import Study
 
 CONSTANTS = tomllib.loads((Path(__file__).parent / "fatigue.toml").read_text())

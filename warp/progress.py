@@ -6,11 +6,11 @@ import contextlib
 import sys
 import time
 
+from rich import progress as bars
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 
-class Reporter:
+class Progress:
     """Stage messages and a step bar; silent on ranks other than 0 or when quiet."""
 
     def __init__(self, rank: int = 0, quiet: bool = False):
@@ -29,12 +29,12 @@ class Reporter:
             yield lambda description="": None
             return
         columns = (
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
+            bars.TextColumn("[bold]{task.description}"),
+            bars.BarColumn(),
+            bars.MofNCompleteColumn(),
+            bars.TimeElapsedColumn(),
         )
-        with Progress(*columns, console=self.console, transient=False) as bar:
+        with bars.Progress(*columns, console=self.console, transient=False) as bar:
             task = bar.add_task(text, total=total)
 
             def advance(description: str = "") -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from warp import __version__, combine, fatigue, figures, results
+from warp import __version__, fatigue, figures, results
 from warp.errors import InputError
 from warp.geometry import build_layout
 from warp.study import Study, validate_study
@@ -47,7 +47,7 @@ def load_runs(paths: list[Path]) -> list[Run]:
         file = _results_file(path)
         ds = results.read(file)
         if "sweep_dims" in ds.attrs:
-            for settings, case in combine.split(ds):
+            for settings, case in results.split_sweep(ds):
                 name = ", ".join(f"{k}={v}" for k, v in settings.items())
                 runs.append(replace(_run(name, file, case), settings=settings))
         else:

@@ -6,6 +6,7 @@ variable's dims, units and long name, so writing and checking cannot drift.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -242,3 +243,40 @@ def step_where(ds: xr.Dataset, phase: str, label: str) -> int | None:
     """Index of the first step of a phase with a corner label, or None."""
     hits = np.flatnonzero((ds["phase"].values == phase) & (ds["label"].values == label))
     return int(hits[0]) if len(hits) else None
+
+
+def split_sweep(ds: xr.Dataset) -> list[tuple[dict, xr.Dataset]]:
+    """The finished cases of a combined sweep dataset, padding removed, each with its
+    settings and its study restored as attributes."""
+    dims = json.loads(ds.attrs["sweep_dims"])
+    flat = ds if dims == ["case"] else ds.stack(case=dims).reset_index("case", drop=True)
+    out = []
+    for i in range(flat.sizes["case"]):
+        one = flat.isel(case=i)
+        if str(one["case_status"].values) != "done":
+            continue
+        one = one.drop_vars([d for d in dims if d in one.coords] + ["case"], errors="ignore")
+        trim = {
+            "step": one["phase"].values != "",
+            "bump": np.isfinite(one["bump_x"].values) if "bump_x" in one else None,
+            "ball": np.isfinite(one["ball_x"].values) if "ball_x" in one else None,
+            "x": np.isfinite(one["x"].values) if "x" in one else None,
+            "y": np.isfinite(one["y"].values) if "y" in one else None,
+        }
+        one = one.isel(
+            {d: np.flatnonzero(m) for d, m in trim.items() if m is not None and d in one.dims}
+        )
+        one = (
+            one.dropna("cycle", how="all", subset=[v for v in ("bump_work_density",) if v in one])
+            if "cycle" in one.dims
+            else one
+        )
+        one.attrs.update(
+            {
+                name.removeprefix("case_attr_"): str(one[name].values)
+                for name in list(one.coords)
+                if name.startswith("case_attr_")
+            }
+        )
+        out.append((json.loads(str(one["case_settings"].values)), one))
+    return out

@@ -17,7 +17,8 @@ import gmsh
 import numpy as np
 import xarray as xr
 
-from warp import __version__, fatigue, jesd51, mesher, results, surface
+from warp import __version__, fatigue, jesd51, results, warpage
+from warp.design import Design
 from warp.errors import InputError, RunError
 from warp.fem.backend import DOLFINX_VERSION, MPI, PACKAGING
 from warp.fem.elasticity import ThermoElasticModel
@@ -26,8 +27,8 @@ from warp.fem.meshdata import from_gmsh
 from warp.fem.output import FieldWriter
 from warp.fem.probes import InterfaceTractions, JointAverages, PointProbe
 from warp.fem.thermal import HeatSource, ThermalModel
-from warp.plan import Plan
-from warp.progress import Reporter
+from warp.mesh import model as mesher
+from warp.progress import Progress
 
 
 @dataclass
@@ -44,7 +45,7 @@ WIRE_NOTE = (
 )
 
 
-def _support_points(p: Plan) -> list:
+def _support_points(p: Design) -> list:
     """Points that remove rigid-body motion only (3-2-1), on carrier-bottom corners."""
     c = p.layout.carrier
     if p.symmetry == "quarter":
@@ -85,7 +86,7 @@ def _joint_map(centres: np.ndarray, symmetry: str) -> tuple[np.ndarray, np.ndarr
     return model_centres, index.ravel()
 
 
-def execute(p: Plan, out_dir: Path, reporter: Reporter, write_fields: bool = True) -> RunOutcome:
+def execute(p: Design, out_dir: Path, reporter: Progress, write_fields: bool = True) -> RunOutcome:
     """Mesh, solve every step and probe; stage and publish the products (collective)."""
     comm = MPI.COMM_WORLD
     st = p.study
@@ -126,7 +127,7 @@ def _publish(staging: Path, out_dir: Path) -> None:
     os.replace(staging / "results.nc", out_dir / "results.nc")
 
 
-def _mesh(p: Plan, staging: Path, reporter: Reporter, timings: dict):
+def _mesh(p: Design, staging: Path, reporter: Progress, timings: dict):
     comm = MPI.COMM_WORLD
     reporter.stage(f"meshing the {p.symmetry} model with Gmsh")
     info = failure = None
@@ -158,7 +159,7 @@ def _mesh(p: Plan, staging: Path, reporter: Reporter, timings: dict):
 class _Mechanics:
     """The thermo-elastic model and every probe read after each of its solves."""
 
-    def __init__(self, p: Plan, pm, reporter: Reporter, model=None):
+    def __init__(self, p: Design, pm, reporter: Progress, model=None):
         st, lay = p.study, p.layout
         self.p = p
         if model is None:
@@ -203,15 +204,15 @@ class _Mechanics:
         dz = self.bottom(m.u, 2).reshape(n, n) * 1e3
         peel, shear = self.tractions.maxima()
         entry = {
-            "surface_dz": surface.flatten(self.gx, self.gy, dz),
-            "warpage": surface.signed_warpage(self.gx, self.gy, dz),
+            "surface_dz": warpage.flatten(self.gx, self.gy, dz),
+            "warpage": warpage.signed_warpage(self.gx, self.gy, dz),
             "bump": self.bumps.strain_eq()[self.bump_of],
             "peel": peel,
             "shear": shear,
         }
         if self.balls is not None:
             entry["ball"] = self.balls.strain_eq()[self.ball_of]
-            entry["coplanarity"] = surface.coplanarity(*lay.balls.xy.T, self.tips(m.u, 2) * 1e3)
+            entry["coplanarity"] = warpage.coplanarity(*lay.balls.xy.T, self.tips(m.u, 2) * 1e3)
             if self.p.materials["balls"].is_molten(hottest):
                 entry["ball"] = np.full_like(entry["ball"], np.nan)
         else:
@@ -224,7 +225,7 @@ class _Mechanics:
         return entry
 
 
-def _thermal(p: Plan, pm, reporter: Reporter) -> tuple[ThermalModel, dict, dict]:
+def _thermal(p: Design, pm, reporter: Progress) -> tuple[ThermalModel, dict, dict]:
     """The thermal model, the JESD51 metrics (K/W) and the heat leaving the package in each."""
     st, lay = p.study, p.layout
     sources = []
@@ -256,7 +257,7 @@ def _thermal(p: Plan, pm, reporter: Reporter) -> tuple[ThermalModel, dict, dict]
     return model, metrics, balance
 
 
-def _compute(p: Plan, staging: Path, reporter: Reporter, write_fields: bool, timings: dict):
+def _compute(p: Design, staging: Path, reporter: Progress, write_fields: bool, timings: dict):
     st = p.study
     info, pm = _mesh(p, staging, reporter, timings)
     mech = _Mechanics(p, pm, reporter) if st.mechanics else None
@@ -308,7 +309,7 @@ def _compute(p: Plan, staging: Path, reporter: Reporter, write_fields: bool, tim
 SOLDER_PARTS = ("bumps", "balls", "passive_joints")
 
 
-def _laws(p: Plan) -> dict[str, str]:
+def _laws(p: Design) -> dict[str, str]:
     """The law of each part in a time-dependent run."""
     out = {}
     for part, mat in p.materials.items():
@@ -372,7 +373,7 @@ class StepControl:
         return taken
 
 
-def _compute_history(p: Plan, staging: Path, reporter: Reporter, write_fields: bool, timings: dict):
+def _compute_history(p: Design, staging: Path, reporter: Progress, write_fields: bool, timings: dict):
     """Viscoelastic mold, viscoplastic solder: the process history solved step by step."""
     st = p.study
     info, pm = _mesh(p, staging, reporter, timings)
@@ -497,7 +498,7 @@ def _add_inelastic(ds: xr.Dataset, entries, law_of) -> None:
     ds.attrs["element"] += "; viscoelastic mold and viscoplastic solder at quadrature points"
 
 
-def _add_cycles(ds: xr.Dataset, p: Plan, entries, bounds: list[int]) -> None:
+def _add_cycles(ds: xr.Dataset, p: Design, entries, bounds: list[int]) -> None:
     """Per cycle and joint, at the joint's critical face (the bonded face whose layer took
     the most work in the last cycle): work density, accumulated inelastic strain, and the
     strain tensors at every step for strain ranges; whether the loop stabilised."""
@@ -537,7 +538,7 @@ def _add_cycles(ds: xr.Dataset, p: Plan, entries, bounds: list[int]) -> None:
     ds.attrs["critical_bump"] = critical
 
 
-def _write_fields(pm, mech, thermal, p: Plan, entries: list[dict], folder: Path) -> None:
+def _write_fields(pm, mech, thermal, p: Design, entries: list[dict], folder: Path) -> None:
     import dolfinx
 
     temperature = dolfinx.fem.Function(
@@ -556,7 +557,7 @@ def _write_fields(pm, mech, thermal, p: Plan, entries: list[dict], folder: Path)
     writer.close()
 
 
-def _dataset(p: Plan, info, mech, thermal, metrics, balance, entries) -> xr.Dataset:
+def _dataset(p: Design, info, mech, thermal, metrics, balance, entries) -> xr.Dataset:
     st, lay = p.study, p.layout
     coords = {
         "time": results.coordinate("time", [s.time for s in p.steps]),

@@ -24,11 +24,10 @@ import ufl
 from mpi4py import MPI
 from petsc4py import PETSc
 
-from warp import laws
 from warp.errors import RunError
 from warp.fem.mechanics import MechanicsBase, eps, voigt
 from warp.fem.meshdata import PackageMesh
-from warp.materials import Material
+from warp.materials import Material, laws
 from warp.study import Solver
 
 NEWTON_RTOL = 1e-5

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import ROOT, run_warp
 from meshcheck import mesh_study
+from support import ROOT, run_warp
 
 from warp import results
+from warp.design import resolve
 from warp.errors import InputError
 from warp.hsueh import warpage_estimate
-from warp.plan import plan
 from warp.study import load_study
 
 STUDIES = {
@@ -35,8 +35,8 @@ def meshed(request):
 
 def test_each_part_volume_matches_its_design(meshed):
     name, m = meshed
-    share = 4.0 if m.plan.symmetry == "quarter" else 1.0
-    designed = m.plan.layout.part_volumes()
+    share = 4.0 if m.design.symmetry == "quarter" else 1.0
+    designed = m.design.layout.part_volumes()
     meshed_volumes = m.info.quality.volume_by_part_mm3
     assert set(meshed_volumes) == set(designed), name
     for part, volume in meshed_volumes.items():
@@ -46,15 +46,15 @@ def test_each_part_volume_matches_its_design(meshed):
 def test_parts_fill_the_body_without_overlap(meshed):
     """Part volumes add up to the body: no void left unfilled by the mold, no part counted twice."""
     name, m = meshed
-    share = 4.0 if m.plan.symmetry == "quarter" else 1.0
-    body = m.plan.layout.body
+    share = 4.0 if m.design.symmetry == "quarter" else 1.0
+    body = m.design.layout.body
     total = sum(v for p, v in m.info.quality.volume_by_part_mm3.items() if p != "balls") * share
     assert total == pytest.approx(body.volume, rel=0.005), name
 
 
 def test_each_bump_touches_both_faces_it_bonds(meshed):
     name, m = meshed
-    lay = m.plan.layout
+    lay = m.design.layout
     names = [d.name for d in lay.dies]
     assert m.bump_contacts, name
     for below, above in m.bump_contacts:
@@ -128,7 +128,7 @@ def test_stacks_shift_warpage_as_a_layered_beam_predicts(solved):
     """
 
     def estimate(name):
-        p = plan(load_study(STUDIES[name]))
+        p = resolve(load_study(STUDIES[name]))
         return warpage_estimate(p.layout, p.materials, 25.0, p.study.process.molding_temperature)
 
     def fe(name):
@@ -210,7 +210,7 @@ BAD = {
 def test_impossible_variants_are_refused(case):
     study, overrides, words = BAD[case]
     with pytest.raises(InputError) as err:
-        plan(load_study(STUDIES[study], overrides))
+        resolve(load_study(STUDIES[study], overrides))
     for word in words:
         assert word in str(err.value), f"{case}: {word!r} missing from: {err.value}"
 
@@ -224,7 +224,7 @@ def test_refused_variant_writes_nothing(tmp_path):
 
 
 def test_a_passive_bridging_two_leads_is_accepted():
-    p = plan(
+    p = resolve(
         load_study(
             STUDIES["leadframe"],
             [*LONG_LEADS, 'passives=[{size = "0201", position = [0.25, 3.2]}]'],

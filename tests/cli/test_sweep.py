@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 import xarray as xr
-from conftest import THERMAL_COARSE, run_warp
+from support import THERMAL_COARSE, run_warp
 
-from warp import combine, results
+from warp import results
 
 
 def write_sweep(folder, table: str):
@@ -88,7 +88,7 @@ def test_a_grid_gets_one_dimension_per_parameter_and_reports(tmp_path):
     )  # thin gap and conductive mold: the lowest resistance
     zarr = xr.open_zarr(out / "sweep.zarr", consolidated=False)
     np.testing.assert_array_equal(zarr["theta_jc"].values, jc.values)
-    cases = combine.split(ds)
+    cases = results.split_sweep(ds)
     assert len(cases) == 4
     settings, one = cases[0]
     assert settings == {"heat_sink.gap": 0.05, "mold.material": "emc_muf"}

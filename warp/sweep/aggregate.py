@@ -1,9 +1,9 @@
-"""Sweep results: the cases' datasets combined into one, and split back into cases.
+"""Sweep results: the cases' datasets combined into one (read back by `results.split_sweep`).
 
 Cases may differ in their number of steps, bumps, balls or grid points, so each
 is padded to the largest (NaN, or "" for text) before stacking; `case_*`
 variables say which case each slice is (id, settings, status, study) so that
-the padding can be removed again (`split`). Structured sweeps get one
+the padding can be removed again. Structured sweeps get one
 dimension per swept parameter, sampled sweeps a `case` dimension.
 """
 
@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from warp.doe import SweepPlan
 from warp.errors import RunError
+from warp.sweep.cases import SweepPlan
 
 PADDED = ("step", "bump", "ball", "x", "y", "wire", "xyz", "cycle", "component")
 """Per-case dims whose length may differ between cases (their positions carry no label)."""
@@ -100,40 +100,3 @@ def combine(plan: SweepPlan, found: dict[int, xr.Dataset], status: dict[int, str
         values = [plan.labels[dim][pos[k]] for pos in plan.positions]
         stacked = stacked.assign_coords({dim: ("case", values)})
     return stacked.set_index(case=plan.dims).unstack("case").transpose(*plan.dims, ...)
-
-
-def split(ds: xr.Dataset) -> list[tuple[dict, xr.Dataset]]:
-    """The finished cases of a combined sweep dataset, padding removed, each with its
-    settings and its study restored as attributes."""
-    dims = json.loads(ds.attrs["sweep_dims"])
-    flat = ds if dims == ["case"] else ds.stack(case=dims).reset_index("case", drop=True)
-    out = []
-    for i in range(flat.sizes["case"]):
-        one = flat.isel(case=i)
-        if str(one["case_status"].values) != "done":
-            continue
-        one = one.drop_vars([d for d in dims if d in one.coords] + ["case"], errors="ignore")
-        trim = {
-            "step": one["phase"].values != "",
-            "bump": np.isfinite(one["bump_x"].values) if "bump_x" in one else None,
-            "ball": np.isfinite(one["ball_x"].values) if "ball_x" in one else None,
-            "x": np.isfinite(one["x"].values) if "x" in one else None,
-            "y": np.isfinite(one["y"].values) if "y" in one else None,
-        }
-        one = one.isel(
-            {d: np.flatnonzero(m) for d, m in trim.items() if m is not None and d in one.dims}
-        )
-        one = (
-            one.dropna("cycle", how="all", subset=[v for v in ("bump_work_density",) if v in one])
-            if "cycle" in one.dims
-            else one
-        )
-        one.attrs.update(
-            {
-                name.removeprefix("case_attr_"): str(one[name].values)
-                for name in list(one.coords)
-                if name.startswith("case_attr_")
-            }
-        )
-        out.append((json.loads(str(one["case_settings"].values)), one))
-    return out

@@ -6,7 +6,7 @@ import hashlib
 
 import numpy as np
 import pytest
-from conftest import COARSE, STUDY, run_warp
+from support import COARSE, STUDY, run_warp
 
 from warp import results
 

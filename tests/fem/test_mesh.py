@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import STUDY, run_warp
 from meshcheck import mesh_study
+from support import STUDY, run_warp
 
 PARTS = {"carrier", "die", "bumps", "mold", "heat_sink", "balls"}
 INTERFACES = {
@@ -23,7 +23,7 @@ INTERFACES = {
 @pytest.fixture(scope="module", params=["quarter", "full"])
 def meshed(request):
     m = mesh_study(STUDY, [f'mesh.symmetry="{request.param}"', "mesh.refinement=0.5"])
-    return m.plan, m.info, m.group_area["heat_sink_top"], m.gap_cell_height
+    return m.design, m.info, m.group_area["heat_sink_top"], m.gap_cell_height
 
 
 def test_groups_are_named_by_part_surface_and_interface(meshed):
@@ -96,7 +96,7 @@ def test_a_degenerate_mesh_is_refused(tmp_path):
 @pytest.mark.parametrize("gap", [0.03, 0.2])
 def test_gap_design_window_ends_mesh_cleanly(gap):
     m = mesh_study(STUDY, [f"heat_sink.gap={gap}", "mesh.refinement=0.5"])
-    p, info = m.plan, m.info
+    p, info = m.design, m.info
     assert info.quality.min_sige >= p.study.mesh.min_quality
     assert m.gap_cell_height <= 1.2 * gap / 2
     assert info.quality.volume_by_part_mm3["mold"] * 4 == pytest.approx(

@@ -12,7 +12,7 @@ from warp.study import DieAttach, Study
 
 
 @dataclass
-class Plan:
+class Design:
     """Everything checked and derived from the study before any output is written."""
 
     study: Study
@@ -22,7 +22,7 @@ class Plan:
     steps: list[Step]
 
 
-def plan(study: Study) -> Plan:
+def resolve(study: Study) -> Design:
     """Validate geometry, materials and history (InputError on bad input)."""
     layout = build_layout(study)
     symmetry = model_symmetry(study)
@@ -46,7 +46,7 @@ def plan(study: Study) -> Plan:
                 "(the work density per cycle comes from the viscoplastic solder)"
             )
         steps = build_history(study, body.thickness, volume)
-    return Plan(study, layout, symmetry, materials, steps)
+    return Design(study, layout, symmetry, materials, steps)
 
 
 def part_materials(study: Study, layout: PackageLayout) -> dict[str, tuple[str, str]]:

@@ -11,9 +11,8 @@ import pytest
 from layered import layered_box, values_at
 from mpi4py import MPI
 
-from warp import laws
 from warp.fem.inelastic import InelasticModel
-from warp.materials import get_material
+from warp.materials import get_material, laws
 from warp.study import Solver
 
 SIDE = 1.0  # mm

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import xarray as xr
-from conftest import STUDY
+from support import STUDY
 
 from warp import fatigue
-from warp.loop import equivalent_shear_range, stabilised_loop
+from warp.hysteresis import equivalent_shear_range, stabilised_loop
 from warp.study import load_study
 
 

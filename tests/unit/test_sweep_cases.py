@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import ROOT, THERMAL_STUDY, run_warp
+from support import ROOT, THERMAL_STUDY, run_warp
 
-from warp.doe import load_sweep
 from warp.errors import InputError
+from warp.sweep.cases import load_sweep
 
 BASE = THERMAL_STUDY
 

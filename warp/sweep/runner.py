@@ -21,9 +21,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from warp.doe import Case, SweepPlan
 from warp.errors import InputError
-from warp.study import ClusterOptions
+from warp.sweep.cases import Case, SweepPlan
+from warp.sweep.spec import ClusterOptions
 
 SCHEDULERS = ("local", "slurm", "pbs")
 

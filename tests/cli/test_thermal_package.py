@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT, mpiexec, run_warp
+from support import ROOT, mpiexec, run_warp
 
 from warp import results
 

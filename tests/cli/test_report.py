@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT, run_warp
+from support import ROOT, run_warp
 
 from warp.report import JEITA_ALLOWANCE_UM, jeita_allowance
 from warp.study import load_study

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import STUDY
+from support import STUDY
 
 from warp.errors import InputError
 from warp.geometry import build_layout, grid_positions, model_symmetry

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import SMALL, STUDY, run_warp, sets
+from support import SMALL, STUDY, run_warp, sets
 
 from warp import results
+from warp.design import resolve
 from warp.history import CYCLING_PRESETS
-from warp.plan import plan
 from warp.study import load_study
 
 
 def test_cycling_steps_hit_every_corner():
-    p = plan(
+    p = resolve(
         load_study(
             STUDY, ["process.time_dependent=true", "cycling.enabled=true", "reflow.enabled=false"]
         )

@@ -11,7 +11,7 @@ import subprocess
 import time
 
 import pytest
-from conftest import BIN, COARSE, ROOT, STUDY, THERMAL_COARSE, run_warp
+from support import BIN, COARSE, ROOT, STUDY, THERMAL_COARSE, run_warp
 
 from warp import results
 

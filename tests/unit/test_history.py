@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import STUDY
+from support import STUDY
 
 from warp.history import build_history, classification_peak
 from warp.study import load_study

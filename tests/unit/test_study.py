@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 
 import pytest
-from conftest import ROOT, STUDY, run_warp
+from support import ROOT, STUDY, run_warp
 
 from warp.cli import main
 from warp.errors import InputError
@@ -86,9 +86,9 @@ def test_check_prints_resolved_study_with_units(capsys):
 def test_bad_input_is_refused_with_a_clear_message(case, capsys):
     overrides, words = BAD[case]
     with pytest.raises(InputError) as err:
-        from warp.plan import plan
+        from warp.design import resolve
 
-        plan(load_study(STUDY, overrides))
+        resolve(load_study(STUDY, overrides))
     message = str(err.value)
     for word in words:
         assert word in message, f"{case}: {word!r} missing from: {message}"

@@ -17,9 +17,9 @@ from pathlib import Path
 import gmsh
 import numpy as np
 
-from warp import sweep
 from warp.errors import RunError
 from warp.geometry import Box, JointArray, PackageLayout
+from warp.mesh import layers as swept
 from warp.parts import PART_ORDER, interface_name
 from warp.study import Study
 
@@ -169,7 +169,7 @@ class PackageModel:
             raise RunError(f"geometry: volumes {sorted(missing)} belong to no part")
         self.part_of = {tag: part for tag, (part, _) in claimed.items()}
         self.swept = [
-            sweep.classify(tag, n, z0, z1) for tag, (_, (n, z0, z1)) in sorted(claimed.items()) if n
+            swept.classify(tag, n, z0, z1) for tag, (_, (n, z0, z1)) in sorted(claimed.items()) if n
         ]
 
     # ------------------------------------------------------------ groups
@@ -428,11 +428,11 @@ def generate(study: Study, layout: PackageLayout, symmetry: str) -> MeshInfo:
     model.build()
     groups = model.name_groups()
     model.set_sizes()
-    sweep.constrain(model.swept)
+    swept.constrain(model.swept)
     gmsh.option.setNumber("Mesh.Algorithm", 6)
     gmsh.option.setNumber("Mesh.Algorithm3D", 1)
     gmsh.model.mesh.generate(2)
-    sweep.fill(model.swept)
+    swept.fill(model.swept)
     gmsh.option.setNumber("Mesh.MeshOnlyEmpty", 1)
     gmsh.model.mesh.generate(3)  # with Gmsh's optimiser: it may nudge layer nodes, validly
     quality = model.quality()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import COARSE, STUDY, mpiexec, run_warp
+from support import COARSE, STUDY, mpiexec, run_warp
 
 from warp import results
 
@@ -29,7 +29,7 @@ def test_verification_tests_pass_on_two_ranks():
     import subprocess
     import sys
 
-    from conftest import ROOT
+    from support import ROOT
 
     files = ["tests/test_verification.py", "tests/test_thermal.py", "tests/test_inelastic.py"]
     cmd = [

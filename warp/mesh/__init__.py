@@ -1,0 +1,1 @@
+"""Gmsh: the package geometry meshed with named groups (rank 0 only)."""

@@ -1,0 +1,1 @@
+"""Parametric sweeps: design variants of a study run as cases on Dask, combined with xarray."""
