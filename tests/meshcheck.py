@@ -9,7 +9,8 @@ import numpy as np
 
 from warp.design import Design, resolve
 from warp.mesh import model as mesher
-from warp.study import load_study
+from warp.mesh.session import GmshSession
+from warp.study_file import load_study
 
 
 @dataclass
@@ -23,8 +24,7 @@ class Measured:
 
 def mesh_study(path, overrides: list[str]) -> Measured:
     p = resolve(load_study(path, overrides))
-    gmsh.initialize(interruptible=False)
-    try:
+    with GmshSession():
         info = mesher.generate(p.study, p.layout, p.symmetry)
         areas = {}
         for name, (dim, tag) in info.groups.items():
@@ -51,8 +51,6 @@ def mesh_study(path, overrides: list[str]) -> Measured:
                 others = {part_of[o] for o in gmsh.model.getAdjacencies(2, abs(face))[0] if o != v}
                 (below if abs(fb[2] - bb[2]) < 1e-5 else above).update(others)
             contacts.append((below, above))
-    finally:
-        gmsh.finalize()
     return Measured(p, info, areas, float(gap_heights.max()), contacts)
 
 

@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _load(args):
-    from warp.study import load_study
+    from warp.study_file import load_study
 
     return load_study(args.study, args.overrides)
 
@@ -123,7 +123,7 @@ def cmd_check(args) -> int:
     from warp.design import resolve
     from warp.geometry import wire_stiffness_share
     from warp.materials import get_material
-    from warp.study import read_raw
+    from warp.study_file import read_raw
 
     p = resolve(_load(args))
     lay = p.layout
@@ -159,26 +159,25 @@ def cmd_check(args) -> int:
 
 
 def cmd_mesh(args) -> int:
-    import gmsh
-
+    from warp import atomic
     from warp.design import resolve
-    from warp.mesh import model as mesher
 
-    p = resolve(_load(args))
+    p = resolve(_load(args))  # bad input is refused before Gmsh is loaded
+    from warp.mesh import model as mesher
+    from warp.mesh.session import GmshSession
+
     out: Path = args.out
     staging = out / f".staging-mesh-{p.study.study_id}"
     if _rank() != 0:
         return 0
-    gmsh.initialize(interruptible=False)
     try:
-        info = mesher.generate(p.study, p.layout, p.symmetry)
-        if staging.exists():
-            shutil.rmtree(staging)
-        mesher.write_mesh(info, p.study, p.layout, staging)
-        for item in staging.iterdir():
-            os.replace(item, out / item.name)
+        with GmshSession():
+            info = mesher.generate(p.study, p.layout, p.symmetry)
+            shutil.rmtree(staging, ignore_errors=True)
+            mesher.write_mesh(info, p.study, p.layout, staging)
+        # a wires.json of an earlier wire-bonded mesh must not stay beside this one
+        atomic.publish(staging, out, ["markers.json", "quality.json", "wires.json"], "mesh.msh")
     finally:
-        gmsh.finalize()
         shutil.rmtree(staging, ignore_errors=True)
     q = info.quality
     _say(f"mesh written to {out}/mesh.msh ({info.symmetry} model, {info.seconds:.1f} s)")
@@ -195,12 +194,11 @@ def cmd_mesh(args) -> int:
 
 def cmd_run(args) -> int:
     from warp.design import resolve
+    from warp.progress import Progress
     from warp.run import execute
     from warp.summary import describe
 
     p = resolve(_load(args))
-    from warp.progress import Progress
-
     progress = Progress(_rank(), quiet=args.quiet)
     outcome = execute(p, args.out, progress, write_fields=not args.no_fields)
     _say(describe(outcome.dataset))
@@ -240,9 +238,7 @@ def cmd_sweep(args) -> int:
     )
     out: Path = args.out
     progress = Progress(quiet=args.quiet)
-    where = (
-        args.scheduler if args.scheduler in runner.SCHEDULERS else f"scheduler {args.scheduler}"
-    )
+    where = args.scheduler if args.scheduler in runner.SCHEDULERS else f"scheduler {args.scheduler}"
     progress.stage(
         f"sweep of {len(plan.cases)} case(s) over {', '.join(plan.dims)} on {where}, "
         f"{workers} worker(s)"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from warp.errors import InputError
-from warp.geometry import PackageLayout, build_layout, model_symmetry
+from warp.geometry import build_layout, model_symmetry
 from warp.history import Step, build_history, process_history
+from warp.layout import PackageLayout
 from warp.materials import Material, get_material
 from warp.study import DieAttach, Study
 
@@ -23,8 +24,9 @@ class Design:
 
 
 def resolve(study: Study) -> Design:
-    """Validate geometry, materials and history (InputError on bad input)."""
+    """Validate geometry, heat sources, materials and history (InputError on bad input)."""
     layout = build_layout(study)
+    check_power(study)
     symmetry = model_symmetry(study)
     materials = {
         part: get_material(name, study.materials, field)
@@ -47,6 +49,17 @@ def resolve(study: Study) -> Design:
             )
         steps = build_history(study, body.thickness, volume)
     return Design(study, layout, symmetry, materials, steps)
+
+
+def check_power(study: Study) -> None:
+    """Refuse a [[thermal.power]] entry that names a die the package does not have."""
+    count = len(study.dies)
+    for i, power in enumerate(study.thermal.power):
+        if power.die > count:
+            raise InputError(
+                f"thermal.power.{i}.die = {power.die}: the package has {count} die(s), "
+                "numbered from 1 at the carrier up"
+            )
 
 
 def part_materials(study: Study, layout: PackageLayout) -> dict[str, tuple[str, str]]:

@@ -17,7 +17,7 @@ import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
 from matplotlib.patches import Circle, Polygon, Rectangle  # noqa: E402
 
-from warp.geometry import PackageLayout  # noqa: E402
+from warp.layout import PackageLayout  # noqa: E402
 
 COLOURS = {
     "carrier": "#5b8c3a",

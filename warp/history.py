@@ -6,7 +6,7 @@ J-STD-020 classification profile (reference-data.md 4.1, [S68], [S69]).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -68,9 +68,19 @@ def classification_peak(profile: str, thickness_mm: float, volume_mm3: float) ->
 
 
 def _ramp(
-    t0: float, temp0: float, temp1: float, rate: float, grid_step: float, grid_origin: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Times and temperatures after (t0, temp0) up to temp1, through the grid points between.
+    t0: float,
+    temp0: float,
+    temp1: float,
+    rate: float,
+    grid_step: float,
+    grid_origin: float,
+    phase: str,
+    label: str = "",
+    cure: float = 1.0,
+    cycle: int = 0,
+) -> list[Step]:
+    """Steps after (t0, temp0) at `rate` K/s up to temp1, through the grid points between;
+    the last one, at temp1, carries `label`.
 
     Intermediate points sit on one grid (grid_origin + k * grid_step), so heating and
     cooling pass through the same temperatures, which an elastic run solves only once.
@@ -83,7 +93,27 @@ def _ramp(
     inner = grid[(grid > lo + 1e-9) & (grid < hi - 1e-9)]
     temps = np.append(inner if temp1 > temp0 else inner[::-1], temp1)
     times = t0 + np.abs(temps - temp0) / rate
-    return times, temps
+    steps = [
+        Step(float(t), float(te), phase, cure=cure, cycle=cycle)
+        for t, te in zip(times, temps, strict=True)
+    ]
+    steps[-1] = replace(steps[-1], label=label)
+    return steps
+
+
+def _cooldown(study: Study, t0: float) -> list[Step]:
+    """From the molding temperature at t0 (s) down to room temperature, ending at "T_room"."""
+    p = study.process
+    return _ramp(
+        t0,
+        p.molding_temperature,
+        p.room_temperature,
+        p.cooldown_rate,
+        p.cooldown_step,
+        p.room_temperature,
+        "mold-cooldown",
+        "T_room",
+    )
 
 
 def build_history(study: Study, package_thickness: float, package_volume: float) -> list[Step]:
@@ -94,17 +124,7 @@ def build_history(study: Study, package_thickness: float, package_volume: float)
             f"process.room_temperature = {p.room_temperature}: must be below "
             f"process.molding_temperature = {p.molding_temperature} degC"
         )
-    steps = [Step(0.0, p.molding_temperature, "mold-cooldown", "T_mold")]
-    times, temps = _ramp(
-        0.0,
-        p.molding_temperature,
-        p.room_temperature,
-        p.cooldown_rate,
-        p.cooldown_step,
-        p.room_temperature,
-    )
-    steps += [Step(t, temp, "mold-cooldown") for t, temp in zip(times, temps, strict=True)]
-    steps[-1] = Step(steps[-1].time, steps[-1].temperature, "mold-cooldown", "T_room")
+    steps = [Step(0.0, p.molding_temperature, "mold-cooldown", "T_mold"), *_cooldown(study, 0.0)]
     if study.reflow.enabled:
         steps += reflow_steps(study, steps[-1].time, package_thickness, package_volume)
     if study.thermal.enabled:
@@ -167,11 +187,8 @@ def reflow_steps(
             rate = abs(target - temp) / duration
         else:
             rate = prof.ramp_up if target > temp else prof.ramp_down
-        times, temps = _ramp(t, temp, target, rate, r.sample_step, room)
-        new = [Step(ti, te, "reflow") for ti, te in zip(times, temps, strict=True)]
-        new[-1] = Step(new[-1].time, new[-1].temperature, "reflow", label)
-        steps += new
-        t, temp = times[-1], target
+        steps += _ramp(t, temp, target, rate, r.sample_step, room, "reflow", label)
+        t, temp = steps[-1].time, target
     return steps
 
 
@@ -218,17 +235,16 @@ def process_history(
             f"solder's solidus, {solidus} degC"
         )
     steps = [Step(0.0, solidus, "assembly", "T_solidus", cure=0.0)]
-    times, temps = _ramp(
+    steps += _ramp(
         0.0,
         solidus,
         p.molding_temperature,
         p.assembly_cooling_rate,
         p.cooldown_step,
         p.room_temperature,
+        "assembly",
+        cure=0.0,
     )
-    steps += [
-        Step(float(t), float(te), "assembly", cure=0.0) for t, te in zip(times, temps, strict=True)
-    ]
     t = steps[-1].time
     steps += _dwell(
         t, p.molding_temperature, p.molding_time, 3, "molding", "gelled", 0.0, p.cure_at_molding
@@ -246,18 +262,7 @@ def process_history(
             1.0,
         )
         t = steps[-1].time
-    times, temps = _ramp(
-        t,
-        p.molding_temperature,
-        p.room_temperature,
-        p.cooldown_rate,
-        p.cooldown_step,
-        p.room_temperature,
-    )
-    steps += [
-        Step(float(ti), float(te), "mold-cooldown") for ti, te in zip(times, temps, strict=True)
-    ]
-    steps[-1] = Step(steps[-1].time, steps[-1].temperature, "mold-cooldown", "T_room")
+    steps += _cooldown(study, t)
     if study.reflow.enabled:
         steps += reflow_steps(study, steps[-1].time, package_thickness, package_volume)
     if study.cycling.enabled:
@@ -271,26 +276,13 @@ def cycling_steps(study: Study, t_start: float) -> list[Step]:
     c, room = study.cycling, study.process.room_temperature
     cold, hot = CYCLING_PRESETS[c.preset]
     rate = c.ramp_rate / 60.0  # K/s
-    times, temps = _ramp(t_start, room, hot, rate, c.max_step, room)
-    steps = [
-        Step(float(t), float(te), "cycling", cycle=1) for t, te in zip(times, temps, strict=True)
-    ]
-    t = steps[-1].time
+    steps = _ramp(t_start, room, hot, rate, c.max_step, room, "cycling", cycle=1)
     for n in range(1, c.cycles + 1):
-        steps += _dwell(t, hot, c.dwell * 60.0, c.dwell_steps, "cycling", "hot", cycle=n)
-        times, temps = _ramp(steps[-1].time, hot, cold, rate, c.max_step, room)
-        steps += [
-            Step(float(ti), float(te), "cycling", cycle=n)
-            for ti, te in zip(times, temps, strict=True)
-        ]
-        steps += _dwell(
-            steps[-1].time, cold, c.dwell * 60.0, c.dwell_steps, "cycling", "cold", cycle=n
+        dwell = c.dwell * 60.0
+        steps += _dwell(steps[-1].time, hot, dwell, c.dwell_steps, "cycling", "hot", cycle=n)
+        steps += _ramp(steps[-1].time, hot, cold, rate, c.max_step, room, "cycling", cycle=n)
+        steps += _dwell(steps[-1].time, cold, dwell, c.dwell_steps, "cycling", "cold", cycle=n)
+        steps += _ramp(
+            steps[-1].time, cold, hot, rate, c.max_step, room, "cycling", "cycle_end", cycle=n
         )
-        times, temps = _ramp(steps[-1].time, cold, hot, rate, c.max_step, room)
-        steps += [
-            Step(float(ti), float(te), "cycling", cycle=n)
-            for ti, te in zip(times, temps, strict=True)
-        ]
-        steps[-1] = Step(steps[-1].time, hot, "cycling", "cycle_end", cycle=n)
-        t = steps[-1].time
     return steps

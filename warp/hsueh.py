@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from warp.geometry import PackageLayout
+from warp.layout import PackageLayout
 from warp.materials import Material
 
 

@@ -1,7 +1,10 @@
-"""The stabilised hysteresis loop of every joint, read from a cycling results dataset.
+"""The hysteresis loop of every joint over thermal cycling (pure xarray/numpy).
 
-Pure xarray/numpy. Every fatigue model takes the same `Loop`, so the models can
-be compared: the cycle used is the first stabilised one (`loop_stabilised_cycle`)
+`add_cycles` turns the per-step Darveaux-layer series of a run into per-cycle
+results (work density, inelastic strain per cycle, layer strain tensors) and
+judges whether the loop stabilised; `stabilised_loop` reads one cycle back as a
+`Loop`. Every fatigue model takes the same `Loop`, so the models can be
+compared: the cycle used is the first stabilised one (`loop_stabilised_cycle`)
 or, when the loop never stabilised, the last cycle simulated.
 """
 
@@ -12,11 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from warp import results
 from warp.errors import InputError
 from warp.history import CYCLING_PRESETS
 from warp.study import Cycling
 
 SECONDS_PER_DAY = 86400.0
+LAYER_KEYS = ("work", "p", "ep", "strain")
+"""Darveaux-layer series per joint: accumulated work (MPa), accumulated equivalent inelastic
+strain, inelastic and mechanical strain tensors."""
 
 
 @dataclass(frozen=True)
@@ -103,3 +110,45 @@ def stabilised_loop(ds: xr.Dataset, kind: str, cycling: Cycling) -> Loop:
         period_s=2 * (hot - cold) / (cycling.ramp_rate / 60.0) + 2 * cycling.dwell * 60.0,
         dwell_min=cycling.dwell,
     )
+
+
+def add_cycles(
+    ds: xr.Dataset, cycling: Cycling, layers: dict[str, dict[str, list]], bounds: list[int]
+) -> None:
+    """Per cycle and joint, at the joint's critical face (the bonded face whose layer took
+    the most work in the last cycle): work density, accumulated inelastic strain, and the
+    strain tensors at every step for strain ranges; whether the loop stabilised.
+
+    `layers[kind][key]` are per-step arrays (joint, face, ...) of the `LAYER_KEYS`;
+    `bounds` the steps where each cycle starts and ends.
+    """
+    ds.coords["cycle"] = results.coordinate("cycle", np.arange(1, len(bounds)))
+    ds.coords["component"] = results.coordinate("component", list(results.COMPONENTS))
+    for kind, series_of in layers.items():
+        series = {key: np.array(series_of[key]) for key in LAYER_KEYS}  # (step, joint, face, ..)
+        work = np.diff(series["work"][bounds], axis=0)
+        face = np.argmax(np.nan_to_num(work[-1], nan=-np.inf), axis=1)
+        joints = np.arange(len(face))
+        at_face = {key: v[:, joints, face] for key, v in series.items()}
+        per_cycle = {
+            "work_density": work[:, joints, face],
+            "inelastic_strain_per_cycle": np.diff(at_face["p"][bounds], axis=0),
+            "layer_inelastic_strain": at_face["ep"],
+            "layer_strain": at_face["strain"],
+            "critical_face": face,
+        }
+        for suffix, values in per_cycle.items():
+            name = f"{kind}_{suffix}"
+            ds[name] = results.variable(name, values)
+            ds[name].attrs["averaging_layer_mm"] = cycling.interface_layer
+        ds[f"{kind}_work_density"].attrs["averaging"] = (
+            "Darveaux: volume average over the elements whose centre lies within the layer of "
+            "the joint's critical bonded face"
+        )
+    w = ds["bump_work_density"].values
+    critical = int(np.argmax(w[-1]))
+    change = np.abs(np.diff(w[:, critical])) / np.maximum(w[1:, critical], 1e-30)
+    stable = np.flatnonzero(change <= cycling.stabilised)
+    ds.attrs["loop_stabilised_cycle"] = int(stable[0] + 2) if len(stable) else -1
+    ds.attrs["loop_stabilised_tolerance"] = cycling.stabilised
+    ds.attrs["critical_bump"] = critical

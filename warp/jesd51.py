@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from warp.geometry import PackageLayout
+from warp.layout import PackageLayout
 from warp.parts import OUTER_SURFACES
 from warp.study import Study
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
-import tempfile
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,10 +16,11 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from warp import __version__, fatigue, figures, results
+from warp import __version__, atomic, fatigue, figures, results
 from warp.errors import InputError
 from warp.geometry import build_layout
-from warp.study import Study, validate_study
+from warp.study import Study
+from warp.study_file import validate_study
 
 JEITA_ALLOWANCE_UM = {0.4: 100, 0.5: 110, 0.65: 140, 0.8: 170, 1.0: 220, 1.27: 250}
 """JEITA ED-7306 (2007) Table 1: largest warpage at elevated temperature by ball pitch (mm)
@@ -103,20 +102,8 @@ def missing_physics(ds: xr.Dataset) -> list[str]:
 
 
 def write(runs: list[Run], out: Path) -> None:
-    """Write the report to a temporary file beside `out`, then rename it over `out`."""
-    text = build(runs)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report is for sharing
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write the report by write-then-rename (warp.atomic), readable as the umask allows."""
+    atomic.write_text(out, build(runs))
 
 
 def build(runs: list[Run]) -> str:

@@ -7,14 +7,12 @@ variable's dims, units and long name, so writing and checking cannot drift.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
+from warp import atomic
 from warp.errors import InputError
 
 SCHEMA_VERSION = "1"
@@ -85,6 +83,14 @@ VARIABLES = {
     "theta_jc": ((), "K/W", "junction-to-case (top) thermal resistance"),
     "theta_jb": ((), "K/W", "junction-to-board thermal resistance"),
     "theta_ja": ((), "K/W", "junction-to-ambient thermal resistance"),
+    "newton_iterations": (("step",), "1", "Newton iterations to reach the step"),
+    "step_seconds": (("step",), "s", "wall time of the step's solves"),
+    "substeps": (("step",), "1", "adaptive substeps taken to reach the step"),
+    "inelastic_increment_max": (
+        ("step",),
+        "1",
+        "largest equivalent inelastic strain increment of a substep at a material point",
+    ),
 }
 COORDS = {
     "time": (("step",), "s", "time in the load history"),
@@ -188,32 +194,18 @@ def check(ds: xr.Dataset) -> list[str]:
 
 
 def write(ds: xr.Dataset, path: Path) -> None:
-    """Write atomically: a temporary file in the same folder, renamed at the end."""
+    """Check against the contract, then write by write-then-rename (warp.atomic)."""
     problems = check(ds)
     if problems:
         raise ValueError("results break the contract: " + "; ".join(problems))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic.replacing(path) as tmp:
         ds.to_netcdf(tmp, engine="h5netcdf")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def write_zarr(ds: xr.Dataset, path: Path) -> None:
     """Write a Zarr store beside the netCDF: into a temporary folder, then swapped in."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    old = path.with_name(f".{path.name}.old")
-    for stale in (tmp, old):
-        shutil.rmtree(stale, ignore_errors=True)
-    ds.to_zarr(tmp, mode="w", consolidated=False)
-    if path.exists():
-        os.replace(path, old)
-    os.replace(tmp, path)
-    shutil.rmtree(old, ignore_errors=True)
+    with atomic.replacing(path) as tmp:
+        ds.to_zarr(tmp, mode="w", consolidated=False)
 
 
 def read(path: str | Path) -> xr.Dataset:

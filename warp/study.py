@@ -9,21 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 import typing
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
-
-from warp.errors import InputError
 
 MaterialValue = float | list[tuple[float, float]]
 
@@ -34,11 +29,19 @@ def _f(default: Any = ..., units: str = "", description: str = "", **kw: Any) ->
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan: every float and int anywhere in a section (nested lists, tuples,
+    # dicts, material tables) must be finite; upper bounds are declared per field.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
-Length = Annotated[float, Field(gt=0)]
-Size2 = tuple[Length, Length]
+Length = Annotated[float, Field(gt=0)]  # mm; each field adds its own upper bound
+Span = Annotated[float, Field(gt=0, le=100)]  # mm in plane: the largest bodies are ~80 mm
+Size2 = tuple[Span, Span]
+Coordinate = Annotated[float, Field(ge=-50, le=50)]  # mm from the package centre
+Point = tuple[Coordinate, Coordinate]
+# degC: colder than any test chamber, hotter than any reflow peak or mold cure
+Temperature = Annotated[float, Field(ge=-100, le=400)]
+MAX_DIES = 16  # memory stacks reach 16 dies
 
 
 class StudyInfo(_Section):
@@ -48,16 +51,16 @@ class StudyInfo(_Section):
 
 class LeadFrame(_Section):
     pad_size: Size2 = _f(units="mm", description="die pad, centred")
-    lead_count: int = _f(gt=0, description="leads on each side")
-    lead_pitch: Length = _f(units="mm")
-    lead_width: Length = _f(units="mm")
-    lead_length: Length = _f(units="mm", description="from the body edge inwards")
+    lead_count: int = _f(gt=0, le=100, description="leads on each side")
+    lead_pitch: Length = _f(units="mm", le=5)
+    lead_width: Length = _f(units="mm", le=5)
+    lead_length: Length = _f(units="mm", le=20, description="from the body edge inwards")
 
 
 class Carrier(_Section):
     kind: Literal["organic", "leadframe"] = _f("organic", description="carrier type")
     size: Size2 = _f(units="mm", description="x and y size of the carrier = package body")
-    thickness: Length = _f(units="mm")
+    thickness: Length = _f(units="mm", le=10)
     material: str = _f("bt_substrate", description="material library name")
     leadframe: LeadFrame | None = _f(None, description="pad and leads (kind = leadframe)")
 
@@ -75,36 +78,36 @@ class BumpArray(_Section):
     pattern: Literal["perimeter", "full", "leads", "leads+pad"] = _f(
         "perimeter", description="leads / leads+pad: one bump on each lead tip (lead frame)"
     )
-    rows: int = _f(2, gt=0, description="rows from the edge (perimeter pattern)")
-    pitch: Length = _f(units="mm")
-    diameter: Length = _f(units="mm")
-    height: Length = _f(units="mm", description="bump gap: die face to the surface below")
+    rows: int = _f(2, gt=0, le=100, description="rows from the edge (perimeter pattern)")
+    pitch: Length = _f(units="mm", le=5)
+    diameter: Length = _f(units="mm", le=2)  # C4 bumps and pillars are 0.05-0.25 mm
+    height: Length = _f(units="mm", le=2, description="bump gap: die face to the surface below")
     edge_margin: Length | None = _f(
-        None, units="mm", description="die edge (or lead tip) to the nearest bump centre"
+        None, units="mm", le=50, description="die edge (or lead tip) to the nearest bump centre"
     )
     material: str = _f("sac305")
 
 
 class DieAttach(_Section):
-    thickness: Length = _f(0.025, units="mm")
+    thickness: Length = _f(0.025, units="mm", le=1)  # pastes and films are 10-50 um
     material: str = _f("die_attach")
 
 
 class WireBonds(_Section):
-    per_side: int = _f(gt=0, description="wires on each edge of the die")
-    pitch: Length = _f(units="mm", description="bond pad pitch along the edge")
-    diameter: Length = _f(0.025, units="mm")
-    loop_height: Length = _f(0.15, units="mm", description="loop apex above the die top")
-    pad_inset: Length = _f(0.1, units="mm", description="die edge to bond pad centre")
+    per_side: int = _f(gt=0, le=1000, description="wires on each edge of the die")
+    pitch: Length = _f(units="mm", le=5, description="bond pad pitch along the edge")
+    diameter: Length = _f(0.025, units="mm", le=0.5)  # 15-75 um gold, up to 0.5 mm Al wedge
+    loop_height: Length = _f(0.15, units="mm", le=5, description="loop apex above the die top")
+    pad_inset: Length = _f(0.1, units="mm", le=10, description="die edge to bond pad centre")
     finger_offset: Length = _f(
-        0.5, units="mm", description="die edge to the bond finger on the carrier"
+        0.5, units="mm", le=20, description="die edge to the bond finger on the carrier"
     )
     material: str = _f("gold")
 
 
 class Die(_Section):
     size: Size2 = _f(units="mm")
-    thickness: Length = _f(units="mm")
+    thickness: Length = _f(units="mm", le=2)  # a full 300 mm wafer is 0.775 mm thick
     material: str = _f("silicon")
     attach: Literal["flip-chip", "die-attach"] = _f(
         "flip-chip", description="flip-chip on bumps, or face-up on a die-attach layer"
@@ -130,24 +133,30 @@ class Die(_Section):
 class HeatSink(_Section):
     size: Size2 = _f(units="mm")
     thickness: Length | None = _f(
-        None, units="mm", description="give this or mold.cap_height, not both"
+        None, units="mm", le=10, description="give this or mold.cap_height, not both"
     )
-    gap: float = _f(units="mm", description="top die to heat sink, filled by the mold")
+    # geometry.build_layout holds the gap to the narrower window the mold can fill
+    gap: float = _f(gt=0, le=1, units="mm", description="top die to heat sink, filled by the mold")
     material: str = _f("copper")
 
 
 class Mold(_Section):
     material: str = _f("emc_muf_high_k")
     cap_height: Length | None = _f(
-        None, units="mm", description="mold top above the carrier top; sets the heat sink thickness"
+        None,
+        units="mm",
+        le=10,
+        description="mold top above the carrier top; sets the heat sink thickness",
     )
 
 
 class Passive(_Section):
     size: Literal["0201", "0402"] = _f("0402", description="EIA inch size code")
-    position: tuple[float, float] = _f(units="mm", description="centre on the carrier")
+    position: Point = _f(units="mm", description="centre on the carrier")
     rotation: Literal[0, 90] = _f(0, units="deg", description="0: length along x")
-    standoff: Length = _f(0.05, units="mm", description="solder thickness under the terminations")
+    standoff: Length = _f(
+        0.05, units="mm", le=1, description="solder thickness under the terminations"
+    )
     body_material: str = _f("mlcc_x7r")
     termination_material: str = _f("copper")
     solder_material: str = _f("sac305")
@@ -156,12 +165,12 @@ class Passive(_Section):
 class Balls(_Section):
     enabled: bool = _f(True)
     pattern: Literal["full", "perimeter"] = _f("full")
-    rows: int = _f(3, gt=0, description="rows from the edge (perimeter pattern)")
-    pitch: Length = _f(0.8, units="mm")
-    diameter: Length = _f(0.45, units="mm", description="free ball diameter")
-    height: Length = _f(0.3, units="mm", description="stand-off after reflow, < diameter")
+    rows: int = _f(3, gt=0, le=100, description="rows from the edge (perimeter pattern)")
+    pitch: Length = _f(0.8, units="mm", le=5)  # BGA pitches are 0.3-1.27 mm
+    diameter: Length = _f(0.45, units="mm", le=2, description="free ball diameter")
+    height: Length = _f(0.3, units="mm", le=2, description="stand-off after reflow, < diameter")
     edge_margin: Length | None = _f(
-        None, units="mm", description="body edge to outermost ball centre (default: pitch)"
+        None, units="mm", le=50, description="body edge to outermost ball centre (default: pitch)"
     )
     material: str = _f("sac305")
 
@@ -171,13 +180,15 @@ class Cycling(_Section):
     preset: Literal["-40/125", "-55/125", "0/100"] = _f(
         "-40/125", units="degC", description="JESD22-A104 extremes (cold/hot)"
     )
-    cycles: int = _f(3, ge=1)
-    ramp_rate: float = _f(11.0, gt=0, units="K/min")
-    dwell: float = _f(15.0, gt=0, units="min", description="soak at each extreme")
-    max_step: float = _f(20.0, gt=0, units="K", description="largest temperature step on ramps")
-    dwell_steps: int = _f(3, ge=1, description="solved points in each dwell (geometric)")
+    cycles: int = _f(3, ge=1, le=100)  # the work density stabilises within a few cycles
+    ramp_rate: float = _f(11.0, gt=0, le=1000, units="K/min")  # up to liquid thermal shock
+    dwell: float = _f(15.0, gt=0, le=1440, units="min", description="soak at each extreme")
+    max_step: float = _f(
+        20.0, gt=0, le=200, units="K", description="largest temperature step on ramps"
+    )
+    dwell_steps: int = _f(3, ge=1, le=100, description="solved points in each dwell (geometric)")
     interface_layer: Length = _f(
-        0.025, units="mm", description="Darveaux averaging layer at each joint interface"
+        0.025, units="mm", le=1, description="Darveaux averaging layer at each joint interface"
     )
     stabilised: float = _f(
         0.02, gt=0, lt=1, description="work-density change between cycles that counts as stable"
@@ -187,19 +198,22 @@ class Cycling(_Section):
 class DarveauxConstants(_Section):
     """Calibrated Darveaux constants: N0 = K1 dW^K2, da/dN = K3 dW^K4, dW in MPa."""
 
-    K1: float = _f(gt=0, units="cycles/MPa^K2")
-    K2: float = _f(lt=0)
-    K3: float = _f(gt=0, units="mm/cycle/MPa^K4")
-    K4: float = _f(gt=0)
-    layer: Length = _f(units="mm", description="averaging layer the constants were fitted with")
+    # bounds a decade or more beyond the published fits (K2 ~ -1.5..-0.5, K4 ~ 1)
+    K1: float = _f(gt=0, le=1e10, units="cycles/MPa^K2")
+    K2: float = _f(ge=-10, lt=0)
+    K3: float = _f(gt=0, le=1, units="mm/cycle/MPa^K4")
+    K4: float = _f(gt=0, le=10)
+    layer: Length = _f(
+        units="mm", le=1, description="averaging layer the constants were fitted with"
+    )
     source: str = _f(min_length=1, description="where the constants come from")
 
 
 class Fatigue(_Section):
-    field_temperatures: tuple[float, float] = _f(
+    field_temperatures: tuple[Temperature, Temperature] = _f(
         (25.0, 75.0), units="degC", description="min and max of the field cycle (Norris-Landzberg)"
     )
-    field_cycles_per_day: float = _f(1.0, gt=0, units="1/day")
+    field_cycles_per_day: float = _f(1.0, gt=0, le=1440, units="1/day")  # one a minute
     darveaux: DarveauxConstants | None = _f(
         None, description="calibrated constants for every joint (default: the library's)"
     )
@@ -215,25 +229,35 @@ class Fatigue(_Section):
 
 
 class Process(_Section):
-    molding_temperature: float = _f(
+    molding_temperature: Temperature = _f(
         175.0, units="degC", description="stress-free temperature of the molded assembly"
     )
-    room_temperature: float = _f(25.0, units="degC")
-    cooldown_rate: float = _f(0.1, gt=0, units="K/s", description="cool-down after molding")
-    cooldown_step: float = _f(25.0, gt=0, units="K", description="largest step between points")
+    room_temperature: Temperature = _f(25.0, units="degC")
+    cooldown_rate: float = _f(0.1, gt=0, le=100, units="K/s", description="cool-down after molding")
+    cooldown_step: float = _f(
+        25.0, gt=0, le=200, units="K", description="largest step between points"
+    )
     time_dependent: bool = _f(
         False, description="viscoelastic mold, viscoplastic solder, full process history"
     )
     solder_law: Literal["anand", "garofalo"] = _f("anand")
     assembly_cooling_rate: float = _f(
-        1.0, gt=0, units="K/s", description="from bump solidification to the molding temperature"
+        1.0,
+        gt=0,
+        le=100,
+        units="K/s",
+        description="from bump solidification to the molding temperature",
     )
-    molding_time: float = _f(120.0, gt=0, units="s")
+    molding_time: float = _f(120.0, gt=0, le=3600, units="s")  # transfer molding: 1-3 min
     cure_at_molding: float = _f(
         0.7, ge=0, le=1, description="share of the cure shrinkage reached in the mold"
     )
-    post_mold_cure: float = _f(
-        14400.0, ge=0, units="s", description="dwell at the molding temperature after molding"
+    post_mold_cure: float = _f(  # a day; typical cures are 4-8 h
+        14400.0,
+        ge=0,
+        le=86400,
+        units="s",
+        description="dwell at the molding temperature after molding",
     )
     max_inelastic_increment: float = _f(
         0.005,
@@ -247,17 +271,23 @@ class Process(_Section):
 class Reflow(_Section):
     enabled: bool = _f(True)
     profile: Literal["jstd020-pbfree", "jstd020-snpb"] = _f("jstd020-pbfree")
-    peak: float | None = _f(None, units="degC", description="peak (default 260 Pb-free, 235 SnPb)")
-    sample_step: float = _f(25.0, gt=0, units="K", description="largest step between points")
+    peak: Temperature | None = _f(
+        None, units="degC", description="peak (default 260 Pb-free, 235 SnPb)"
+    )
+    sample_step: float = _f(
+        25.0, gt=0, le=200, units="K", description="largest step between points"
+    )
 
 
 class Power(_Section):
-    die: int = _f(1, ge=1, description="1-based die index, from the carrier up")
-    watts: float = _f(gt=0, units="W")
-    hotspot_centre: tuple[float, float] | None = _f(
+    die: int = _f(
+        1, ge=1, le=MAX_DIES, description="1-based die index, from the carrier up (warp.design)"
+    )
+    watts: float = _f(gt=0, le=1000, units="W")  # the largest accelerator dies
+    hotspot_centre: Point | None = _f(
         None, units="mm", description="centre of a hot spot on the die (package coordinates)"
     )
-    hotspot_size: tuple[Length, Length] | None = _f(None, units="mm")
+    hotspot_size: Size2 | None = _f(None, units="mm")
     hotspot_fraction: float = _f(
         0.0, ge=0, le=1, description="share of the die power dissipated in the hot spot"
     )
@@ -272,22 +302,27 @@ class Power(_Section):
 
 class Surface(_Section):
     kind: Literal["convection", "fixed", "adiabatic"] = _f("convection")
-    h: float = _f(10.0, ge=0, units="W/(m^2.K)", description="film coefficient (convection)")
-    temperature: float | None = _f(
+    # up to boiling and jet impingement (natural convection is 5-25, liquid 1e3-1e4)
+    h: float = _f(
+        10.0, ge=0, le=1e5, units="W/(m^2.K)", description="film coefficient (convection)"
+    )
+    temperature: Temperature | None = _f(
         None, units="degC", description="fluid or plate temperature (default: thermal.ambient)"
     )
 
 
 class PowerCycling(_Section):
-    cycles: int = _f(0, ge=0, description="power on/off cycles after the steady power-on point")
-    on_time: float = _f(60.0, gt=0, units="s")
-    off_time: float = _f(60.0, gt=0, units="s")
-    steps_per_phase: int = _f(6, ge=1, description="solved points in each on or off phase")
+    cycles: int = _f(
+        0, ge=0, le=100, description="power on/off cycles after the steady power-on point"
+    )
+    on_time: float = _f(60.0, gt=0, le=86400, units="s")
+    off_time: float = _f(60.0, gt=0, le=86400, units="s")
+    steps_per_phase: int = _f(6, ge=1, le=100, description="solved points in each on or off phase")
 
 
 class Thermal(_Section):
     enabled: bool = _f(False)
-    ambient: float = _f(25.0, units="degC")
+    ambient: Temperature = _f(25.0, units="degC")
     power: list[Power] = _f([], description="power dissipated in the dies")
     heat_sink_top: Surface = _f(
         Surface(h=1000.0), description="operating condition on the exposed heat sink"
@@ -297,14 +332,17 @@ class Thermal(_Section):
         Surface(h=300.0), description="board side (ball tips, or the exposed lead frame)"
     )
     still_air_h: float = _f(
-        10.0, gt=0, units="W/(m^2.K)", description="theta_ja: natural convection film"
+        10.0, gt=0, le=1e5, units="W/(m^2.K)", description="theta_ja: natural convection film"
     )
     board_h: float = _f(
-        300.0, gt=0, units="W/(m^2.K)", description="theta_ja: the test board, as a film"
+        300.0, gt=0, le=1e5, units="W/(m^2.K)", description="theta_ja: the test board, as a film"
     )
     element_degree: Literal[1, 2] = _f(1)
     power_on: bool = _f(True, description="add a steady power-on point to the load history")
     cycling: PowerCycling = _f(PowerCycling())
+    petsc_options: dict[str, str | int | float | bool] = _f(
+        {}, description="PETSc options that override the conduction solver's defaults"
+    )
 
     @model_validator(mode="after")
     def _power_given(self) -> Thermal:
@@ -314,27 +352,34 @@ class Thermal(_Section):
 
 
 class PartSizes(_Section):
-    carrier: Length = _f(0.6, units="mm")
-    die: Length = _f(0.6, units="mm")
-    bumps: Length | None = _f(None, units="mm", description="default: the bump diameter")
-    mold: Length = _f(0.8, units="mm")
-    heat_sink: Length = _f(0.8, units="mm")
-    balls: Length | None = _f(None, units="mm", description="default: ball diameter / 2")
-    passives: Length | None = _f(None, units="mm", description="default: component width / 3")
+    """Element sizes; up to 10 mm, coarser than any part is thick."""
+
+    carrier: Length = _f(0.6, units="mm", le=10)
+    die: Length = _f(0.6, units="mm", le=10)
+    bumps: Length | None = _f(None, units="mm", le=10, description="default: the bump diameter")
+    mold: Length = _f(0.8, units="mm", le=10)
+    heat_sink: Length = _f(0.8, units="mm", le=10)
+    balls: Length | None = _f(None, units="mm", le=10, description="default: ball diameter / 2")
+    passives: Length | None = _f(
+        None, units="mm", le=10, description="default: component width / 3"
+    )
 
 
 class Layers(_Section):
-    bump_gap: int = _f(2, ge=1, description="element layers through each bump gap")
-    gap: int = _f(2, ge=2, description="element layers through the die-to-heat-sink gap")
-    die_attach: int = _f(2, ge=1, description="element layers through each die-attach layer")
-    passive_joints: int = _f(2, ge=1, description="element layers through passive solder")
+    """Element layers through thin layers; 20 already resolves any through-thickness field."""
+
+    bump_gap: int = _f(2, ge=1, le=20, description="element layers through each bump gap")
+    gap: int = _f(2, ge=2, le=20, description="element layers through the die-to-heat-sink gap")
+    die_attach: int = _f(2, ge=1, le=20, description="element layers through each die-attach layer")
+    passive_joints: int = _f(2, ge=1, le=20, description="element layers through passive solder")
 
 
 class MeshControls(_Section):
     symmetry: Literal["auto", "quarter", "full"] = _f(
         "auto", description="quarter model when the design is symmetric"
     )
-    refinement: float = _f(1.0, gt=0, description="divides every element size")
+    # 10x in each direction is already ~1000x the elements of the default mesh
+    refinement: float = _f(1.0, ge=0.1, le=10, description="divides every element size")
     size: PartSizes = PartSizes()
     layers: Layers = Layers()
     min_quality: float = _f(
@@ -345,9 +390,11 @@ class MeshControls(_Section):
 class Solver(_Section):
     element_degree: Literal[1, 2] = _f(2, description="Lagrange degree of the displacement")
     method: Literal["auto", "direct", "iterative"] = _f("auto")
-    direct_max_dofs: int = _f(250_000, gt=0, description="auto: MUMPS up to this many DOFs")
+    direct_max_dofs: int = _f(
+        250_000, gt=0, le=100_000_000, description="auto: MUMPS up to this many DOFs"
+    )
     rtol: float = _f(1e-10, gt=0, lt=1e-3, description="CG relative tolerance")
-    max_iterations: int = _f(2000, gt=0)
+    max_iterations: int = _f(2000, gt=0, le=1_000_000)
     petsc_options: dict[str, str | int | float | bool] = _f(
         {}, description="PETSc options that override the defaults"
     )
@@ -361,11 +408,13 @@ class Output(_Section):
 class Study(_Section):
     study: StudyInfo = StudyInfo()
     carrier: Carrier
-    dies: list[Die] = _f(min_length=1, description="dies from the carrier up")
+    dies: list[Die] = _f(min_length=1, max_length=MAX_DIES, description="dies from the carrier up")
     heat_sink: HeatSink
     mold: Mold = Mold()
     balls: Balls = Balls()
-    passives: list[Passive] = _f([], description="passive components on the carrier")
+    passives: list[Passive] = _f(
+        [], max_length=100, description="passive components on the carrier"
+    )
     thermal: Thermal = Thermal()
     mechanics: bool = _f(True, description="solve the thermo-mechanical load history")
     process: Process = Process()
@@ -420,141 +469,6 @@ class Study(_Section):
         return _toml(self.model_dump(mode="json", exclude_none=True), type(self), units)
 
 
-# ---------------------------------------------------------------- loading
-
-
-def read_raw(path: str | Path) -> dict:
-    """The study file as a raw TOML dict (InputError if missing or not TOML)."""
-    path = Path(path)
-    try:
-        return tomllib.loads(path.read_text())
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such study file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: TOML syntax error: {exc}") from None
-
-
-def load_study(path: str | Path, overrides: list[str] = ()) -> Study:
-    """Read, override and validate a study file; InputError names any bad field.
-
-    A [sweep] table is left to `warp sweep` (warp.sweep.spec): this is the base design.
-    """
-    raw = read_raw(path)
-    raw.pop("sweep", None)
-    for item in overrides:
-        apply_override(raw, item)
-    return validate_study(raw, source=str(path))
-
-
-def validate_study(raw: dict, source: str = "study") -> Study:
-    """Validate a raw study dict, turning the first pydantic error into an InputError."""
-    try:
-        return Study.model_validate(raw)
-    except ValidationError as exc:
-        raise InputError(f"{source}: {_describe(exc.errors()[0], raw)}") from None
-
-
-def apply_override(raw: dict, item: str) -> None:
-    """Apply one `--set dotted.key=value` to a raw study dict (value parsed as TOML)."""
-    key, sep, text = item.partition("=")
-    key = key.strip()
-    if not sep or not key:
-        raise InputError(f"--set {item!r}: expected key=value, e.g. heat_sink.gap=0.05")
-    try:
-        value = tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
-        value = text.strip()  # a bare word such as a material name
-    set_value(raw, key, value, f"--set {key}")
-
-
-def set_value(raw: dict, key: str, value: Any, origin: str) -> None:
-    """Set a dotted key (list entries by index, e.g. dies.0.thickness) in a raw study dict;
-    `origin` names where the key came from in errors."""
-    node = raw
-    parts = key.split(".")
-    for depth, part in enumerate(parts):
-        last = depth == len(parts) - 1
-        if isinstance(node, list):
-            if not part.isdigit() or int(part) >= len(node):
-                where = ".".join(parts[:depth])
-                raise InputError(
-                    f"{origin}: {where} has {len(node)} entries; use an index 0-{len(node) - 1}"
-                )
-            if last:
-                node[int(part)] = value
-            else:
-                node = node[int(part)]
-        elif isinstance(node, dict):
-            if last:
-                node[part] = value
-            else:
-                node = node.setdefault(part, {})
-        else:
-            raise InputError(f"{origin}: '{parts[depth - 1]}' is a value, not a section")
-
-
-def _describe(err: dict, raw: dict) -> str:
-    loc = ".".join(str(p) for p in err["loc"])
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        allowed = _allowed_keys(err["loc"][:-1])
-        return f"unknown key '{loc}'; allowed keys here: {', '.join(allowed)}"
-    if kind == "missing":
-        return f"missing required key '{loc}'"
-    value = err.get("input")
-    units = _units_of(err["loc"])
-    unit = f" {units}" if units else ""
-    msg = err["msg"]
-    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        msg = msg.replace("Input should be", "must be") + unit
-    elif kind == "literal_error":
-        msg = msg.replace("Input should be", "allowed values are")
-    elif kind.endswith("_type") or kind.endswith("_parsing"):
-        msg = msg.replace("Input should be", "expected")
-    elif kind == "value_error":
-        msg = msg.removeprefix("Value error, ")
-        if isinstance(value, dict):  # a rule across several keys of a table
-            return f"{loc or 'study'}: {msg}"
-    return f"{loc} = {value!r}: {msg}"
-
-
-def _model_at(loc: tuple) -> type[BaseModel] | None:
-    """The section model at a validation location (list indexes skipped)."""
-    model: Any = Study
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            return None
-        field = model.model_fields.get(str(part))
-        if field is None:
-            return None
-        model = _section_type(field.annotation)
-    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
-
-
-def _section_type(annotation: Any) -> Any:
-    """The model inside list[...] or ... | None annotations."""
-    for arg in typing.get_args(annotation) or ():
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return arg
-    return annotation
-
-
-def _allowed_keys(loc: tuple) -> list[str]:
-    model = _model_at(loc)
-    return sorted(model.model_fields) if model else []
-
-
-def _units_of(loc: tuple) -> str:
-    parts = [p for p in loc if isinstance(p, str)]
-    model = _model_at(tuple(parts[:-1])) if parts else None
-    if model is None or parts[-1] not in model.model_fields:
-        return ""
-    extra = model.model_fields[parts[-1]].json_schema_extra or {}
-    return extra.get("units", "")
-
-
 # ---------------------------------------------------------------- TOML writer
 
 
@@ -583,6 +497,14 @@ def _toml(data: dict, model: type[BaseModel] | None, units: bool, prefix: str = 
             body = _toml(item, _sub_model(model, key), units, prefix=f"{name}.")
             out += f"\n\n[[{name}]]\n{body}"
     return out.strip("\n") + "\n" if not prefix else out.strip("\n")
+
+
+def _section_type(annotation: Any) -> Any:
+    """The model inside list[...] or ... | None annotations."""
+    for arg in typing.get_args(annotation) or ():
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return annotation
 
 
 def _sub_model(model: type[BaseModel] | None, key: str) -> type[BaseModel] | None:

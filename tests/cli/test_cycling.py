@@ -9,7 +9,7 @@ from support import SMALL, STUDY, run_warp, sets
 from warp import results
 from warp.design import resolve
 from warp.history import CYCLING_PRESETS
-from warp.study import load_study
+from warp.study_file import load_study
 
 
 def test_cycling_steps_hit_every_corner():

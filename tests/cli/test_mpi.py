@@ -22,30 +22,3 @@ def test_two_ranks_match_serial(coarse_run, tmp_path):
     for name in ("bump_strain_eq", "peel_stress_max", "coplanarity"):
         a, b = serial[name].values, parallel[name].values
         assert np.allclose(a, b, rtol=1e-6, atol=1e-9 * np.nanmax(np.abs(a)), equal_nan=True), name
-
-
-def test_verification_tests_pass_on_two_ranks():
-    """The closed-form FE tests (elastic, thermal, time-dependent) run collectively."""
-    import subprocess
-    import sys
-
-    from support import ROOT
-
-    files = ["tests/test_verification.py", "tests/test_thermal.py", "tests/test_inelastic.py"]
-    cmd = [
-        mpiexec(),
-        "-n",
-        "2",
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "-k",
-        "not p1_bimetal",
-        *files,
-    ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=900)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert " passed" in proc.stdout

@@ -13,7 +13,7 @@ import pytest
 from support import ROOT, run_warp
 
 from warp.report import JEITA_ALLOWANCE_UM, jeita_allowance
-from warp.study import load_study
+from warp.study_file import load_study
 
 IMAGE_CHECK = """<script>
 window.addEventListener("load", () => {

@@ -11,7 +11,7 @@ from warp import results
 from warp.design import resolve
 from warp.errors import InputError
 from warp.hsueh import warpage_estimate
-from warp.study import load_study
+from warp.study_file import load_study
 
 STUDIES = {
     name: ROOT / "studies" / f"{name}.toml"

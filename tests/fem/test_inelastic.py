@@ -1,6 +1,6 @@
 """Time-dependent laws in the FE model against their closed forms (homogeneous blocks).
 
-Each test also runs under `mpiexec -n 2` (tests/test_mpi.py) with the same answer.
+Each test also runs under `mpiexec -n 2` (tests/fem/test_parallel.py) with the same answer.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def test_garofalo_creeps_at_its_steady_rate():
 
 def _pulled_in_one_planned_step(limit: float, temp: float = 25.0, rate: float = 1e-3):
     """Uniaxial pull to 6 % strain at `rate` (1/s) as one planned step under StepControl."""
-    from warp.run import StepControl
+    from warp.fem.step_control import StepControl
 
     model = block("bumps", "sac305", "anand", temp)
     pull = dolfinx.fem.Constant(model.pm.mesh, 0.0)

@@ -9,7 +9,7 @@ from support import STUDY
 
 from warp import fatigue
 from warp.hysteresis import equivalent_shear_range, stabilised_loop
-from warp.study import load_study
+from warp.study_file import load_study
 
 
 def test_darveaux_reproduces_the_worked_example():

@@ -9,7 +9,7 @@ from support import STUDY
 
 from warp.errors import InputError
 from warp.geometry import build_layout, grid_positions, model_symmetry
-from warp.study import load_study
+from warp.study_file import load_study
 
 
 def test_full_and_perimeter_arrays_have_the_expected_counts():

@@ -7,7 +7,7 @@ import pytest
 from support import STUDY
 
 from warp.history import build_history, classification_peak
-from warp.study import load_study
+from warp.study_file import load_study
 
 
 def reflow(steps):

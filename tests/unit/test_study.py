@@ -9,7 +9,7 @@ from support import ROOT, STUDY, run_warp
 
 from warp.cli import main
 from warp.errors import InputError
-from warp.study import load_study
+from warp.study_file import load_study
 
 BAD = {
     # (override or file text, words the one-line message must contain)
@@ -18,7 +18,10 @@ BAD = {
         ["heat_sink.thikness", "allowed keys", "thickness"],
     ),
     "wrong type": (['heat_sink.gap="thin"'], ["heat_sink.gap", "'thin'", "number"]),
-    "zero size": (["heat_sink.thickness=0"], ["heat_sink.thickness", "0", "greater than 0", "mm"]),
+    "zero size": (
+        ["heat_sink.thickness=0"],
+        ["heat_sink.thickness", "0", "greater than 0 and at most 10 mm"],
+    ),
     "negative size": (["carrier.size=[-12.0, 12.0]"], ["carrier.size", "-12.0", "greater than 0"]),
     "die larger than carrier": (["dies.0.size=[13.0, 8.0]"], ["dies.0.size", "13.0", "carrier"]),
     "bumps overlap": (["dies.0.bumps.pitch=0.1"], ["dies.0.bumps.pitch", "0.1", "diameter"]),

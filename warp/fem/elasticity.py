@@ -9,14 +9,13 @@ cubic crystal (the silicon die) uses its full rotated stiffness.
 from __future__ import annotations
 
 import dolfinx
-import dolfinx.fem.petsc as fem_petsc
 import numpy as np
 import ufl
 from mpi4py import MPI
-from petsc4py import PETSc
 
 from warp.fem.mechanics import MechanicsBase, SolveStats, eps, unvoigt, voigt
 from warp.fem.meshdata import PackageMesh
+from warp.fem.solver import assemble_system
 from warp.materials import Material
 from warp.study import Solver
 
@@ -126,15 +125,7 @@ class ThermoElasticModel(MechanicsBase):
     def solve(self) -> SolveStats:
         """Assemble at the current temperature, solve, and check the answer (RunError)."""
         t0 = MPI.Wtime()
-        self.A.zeroEntries()
-        fem_petsc.assemble_matrix(self.A, self.a, bcs=self.bcs)
-        self.A.assemble()
-        with self.b.localForm() as loc:
-            loc.set(0.0)
-        fem_petsc.assemble_vector(self.b, self.L)
-        fem_petsc.apply_lifting(self.b, [self.a], bcs=[self.bcs])
-        self.b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-        fem_petsc.set_bc(self.b, self.bcs)
+        assemble_system(self.A, self.b, self.a, self.L, self.bcs)
         t1 = MPI.Wtime()
         self._initial_guess()
         jumped = self._factorised and self._moduli_jumped()

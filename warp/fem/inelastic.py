@@ -146,7 +146,8 @@ class InelasticModel(MechanicsBase):
             if matrix is not None:
                 fem_petsc.assemble_matrix(matrix, self.J)
                 matrix.assemble()
-        self.ksp.setNormType(PETSc.KSP.NormType.UNPRECONDITIONED)  # rtol on the true residual
+        # rtol on the true residual
+        self.linear.ksp.setNormType(PETSc.KSP.NormType.UNPRECONDITIONED)
         self.parts: dict[str, PartState] = {}
         dofmap = self.Q6.dofmap.list
         for part in materials:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import dolfinx
+import dolfinx.fem.petsc as fem_petsc
 import numpy as np
 import ufl
 from dolfinx import la
@@ -20,8 +21,14 @@ from mpi4py import MPI
 from petsc4py import PETSc
 
 from warp.errors import RunError
-from warp.fem.linear import TRUE_RESIDUAL_LIMIT, check_solution
 from warp.fem.meshdata import PackageMesh
+from warp.fem.solver import (
+    TRUE_RESIDUAL_LIMIT,
+    LinearSolver,
+    PetscOptions,
+    check_solution,
+    merge_options,
+)
 from warp.study import Solver
 
 REUSE_MAX_ITERATIONS = 25
@@ -59,6 +66,7 @@ class MechanicsBase:
     """Displacement space, supports and the reusing linear solver of a mechanical model."""
 
     prefix = "warp_mech_"
+    """Start of the KSP options prefix; each instance adds its own number."""
 
     def __init__(
         self,
@@ -78,16 +86,10 @@ class MechanicsBase:
         self._fresh_its = 0
 
     def _setup_solver(self, a: dolfinx.fem.Form) -> None:
-        import dolfinx.fem.petsc as fem_petsc
-
         self.A = fem_petsc.create_matrix(a)
         self.b = fem_petsc.create_vector(self.V)
-        ksp = PETSc.KSP().create(self.pm.comm)
-        ksp.setOptionsPrefix(self.prefix)
-        opts = PETSc.Options()
-        for key, value in self.solver_options().items():
-            opts[self.prefix + key] = value
-        ksp.setFromOptions()
+        self.linear = LinearSolver(self.pm.comm, self.prefix, self.solver_options())
+        ksp = self.linear.ksp
         ksp.setInitialGuessNonzero(True)
         self.method = "direct" if ksp.getPC().getType() in ("cholesky", "lu") else "iterative"
         if self.method == "direct":
@@ -95,7 +97,6 @@ class MechanicsBase:
         else:
             self.A.setNearNullSpace(_rigid_body_modes(self.V))
         self.max_its = ksp.getTolerances()[3]
-        self.ksp = ksp
 
     def _supports(self, symmetry: str, points) -> list:
         msh, V = self.pm.mesh, self.V
@@ -122,7 +123,7 @@ class MechanicsBase:
 
     # ------------------------------------------------------------ solver
 
-    def solver_options(self) -> dict[str, str | float | int | bool]:
+    def solver_options(self) -> PetscOptions:
         """PETSc options: MUMPS for small meshes, CG + GAMG above; study overrides win."""
         s = self.settings
         ndofs = self.V.dofmap.index_map.size_global * 3
@@ -151,8 +152,7 @@ class MechanicsBase:
                 "ksp_rtol": s.rtol,
                 "ksp_max_it": s.max_iterations,
             }
-        opts.update({k.lstrip("-"): v for k, v in s.petsc_options.items()})
-        return opts
+        return merge_options(opts, s.petsc_options)
 
     @property
     def dofs(self) -> int:
@@ -171,22 +171,23 @@ class MechanicsBase:
 
         A Newton correction may pass a looser `rtol` and residual `limit` (inexact Newton).
         """
-        self.ksp.setOperators(self.A)
-        self.ksp.setTolerances(rtol=rtol if rtol is not None else self.settings.rtol)
+        ksp = self.linear.ksp
+        ksp.setOperators(self.A)
+        ksp.setTolerances(rtol=rtol if rtol is not None else self.settings.rtol)
         rebuilt = refresh or not self._factorised
         if not rebuilt:
-            self.ksp.getPC().setReusePreconditioner(True)
-            self.ksp.setTolerances(max_it=max(REUSE_MAX_ITERATIONS, 2 * self._fresh_its))
-            self.ksp.solve(self.b, x)
-            rebuilt = self.ksp.getConvergedReason() <= 0
+            ksp.getPC().setReusePreconditioner(True)
+            ksp.setTolerances(max_it=max(REUSE_MAX_ITERATIONS, 2 * self._fresh_its))
+            self.linear.solve(self.b, x)
+            rebuilt = ksp.getConvergedReason() <= 0
         if rebuilt:
-            self.ksp.getPC().setReusePreconditioner(False)
-            self.ksp.setTolerances(max_it=self.max_its)
-            self.ksp.solve(self.b, x)
+            ksp.getPC().setReusePreconditioner(False)
+            ksp.setTolerances(max_it=self.max_its)
+            self.linear.solve(self.b, x)
             self._factorised = True
-            self._fresh_its = self.ksp.getIterationNumber()
-        rel = check_solution(self.ksp, self.A, self.b, x, what, limit)
-        return self.ksp.getIterationNumber(), self.ksp.getConvergedReason(), rel, rebuilt
+            self._fresh_its = ksp.getIterationNumber()
+        rel = check_solution(ksp, self.A, self.b, x, what, limit)
+        return ksp.getIterationNumber(), ksp.getConvergedReason(), rel, rebuilt
 
 
 def _rigid_body_modes(V: dolfinx.fem.FunctionSpace) -> PETSc.NullSpace:

@@ -10,6 +10,7 @@ source, uniform or with a hot spot.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import dolfinx
@@ -20,14 +21,26 @@ from mpi4py import MPI
 from petsc4py import PETSc
 
 from warp.errors import RunError
-from warp.fem.linear import check_solution
 from warp.fem.meshdata import PackageMesh
+from warp.fem.solver import (
+    LinearSolver,
+    PetscOptions,
+    assemble_system,
+    check_solution,
+    merge_options,
+)
 from warp.jesd51 import SurfaceCondition
 from warp.materials import Material
 from warp.parts import OUTER_SURFACES
 
 PICARD_TOL_K = 1e-6
 PICARD_MAX = 30
+THERMAL_OPTIONS: PetscOptions = {
+    "ksp_type": "preonly",
+    "pc_type": "cholesky",
+    "pc_factor_mat_solver_type": "mumps",
+}
+"""Default PETSc options of the conduction solve: a MUMPS Cholesky factorisation."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +55,10 @@ class HeatSource:
 
 
 class ThermalModel:
-    """Temperature field T (P1 or P2) under a set of surface conditions and die powers."""
+    """Temperature field T (P1 or P2) under a set of surface conditions and die powers.
+
+    `petsc_options` (the study's thermal.petsc_options) go on top of THERMAL_OPTIONS.
+    """
 
     def __init__(
         self,
@@ -50,6 +66,7 @@ class ThermalModel:
         materials: dict[str, Material],
         sources: list[HeatSource],
         degree: int = 1,
+        petsc_options: Mapping | None = None,
     ):
         self.pm, self.materials = pm, materials
         msh = pm.mesh
@@ -85,16 +102,9 @@ class ThermalModel:
         self._residual = dolfinx.fem.form(ufl.action(a, self.T) - L)
         self.A = fem_petsc.create_matrix(self.a)
         self.b = fem_petsc.create_vector(self.V)
-        self.ksp = PETSc.KSP().create(msh.comm)
-        self.ksp.setOptionsPrefix("warp_thermal_")
-        opts = PETSc.Options()
-        for key, value in {
-            "ksp_type": "preonly",
-            "pc_type": "cholesky",
-            "pc_factor_mat_solver_type": "mumps",
-        }.items():
-            opts["warp_thermal_" + key] = value
-        self.ksp.setFromOptions()
+        self.linear = LinearSolver(
+            msh.comm, "warp_thermal_", merge_options(THERMAL_OPTIONS, petsc_options)
+        )
         self.A.setOption(PETSc.Mat.Option.SPD, True)
         self.bcs: list = []
         self.fixed: list[str] = []
@@ -153,19 +163,11 @@ class ThermalModel:
             self.rho_c.x.array[cells] = mat.heat_capacity(temp) * 1e-9
 
     def _solve_linear(self, what: str) -> None:
-        self.A.zeroEntries()
-        fem_petsc.assemble_matrix(self.A, self.a, bcs=self.bcs)
-        self.A.assemble()
-        with self.b.localForm() as loc:
-            loc.set(0.0)
-        fem_petsc.assemble_vector(self.b, self.L)
-        fem_petsc.apply_lifting(self.b, [self.a], bcs=[self.bcs])
-        self.b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-        fem_petsc.set_bc(self.b, self.bcs)
-        self.ksp.setOperators(self.A)
-        self.ksp.solve(self.b, self.T.x.petsc_vec)
+        assemble_system(self.A, self.b, self.a, self.L, self.bcs)
+        self.linear.ksp.setOperators(self.A)
+        self.linear.solve(self.b, self.T.x.petsc_vec)
         self.T.x.scatter_forward()
-        check_solution(self.ksp, self.A, self.b, self.T.x.petsc_vec, what)
+        check_solution(self.linear.ksp, self.A, self.b, self.T.x.petsc_vec, what)
 
     def _picard(self, what: str) -> int:
         """Solve with k(T), rho c(T) until the temperature settles; returns the iterations."""

@@ -186,8 +186,8 @@ class Material:
 
     def lame(self, temp) -> tuple[np.ndarray, np.ndarray]:
         """Lame constants (lambda, mu) in MPa of an isotropic material (scalar or per point)."""
-        e, nu = self.E(temp), self.nu(temp)
-        return e * nu / ((1 + nu) * (1 - 2 * nu)), e / (2 * (1 + nu))
+        moduli = isotropic_moduli(self.E(temp), self.nu(temp))
+        return moduli.lam, moduli.shear
 
     def conductivity(self, temp) -> np.ndarray:
         """In-plane thermal conductivity in W/(m.K) (scalar or per point)."""
@@ -198,12 +198,31 @@ class Material:
         return self._table("density")(temp) * self._table("cp")(temp)
 
 
+@dataclass(frozen=True)
+class IsotropicModuli:
+    """Lame lambda, shear modulus and bulk modulus of an isotropic material, in MPa."""
+
+    lam: float | np.ndarray
+    shear: float | np.ndarray
+    bulk: float | np.ndarray
+
+
+def isotropic_moduli(e: float | np.ndarray, nu: float | np.ndarray) -> IsotropicModuli:
+    """The moduli from Young's modulus `e` (MPa) and Poisson's ratio `nu` (scalars or arrays)."""
+    return IsotropicModuli(
+        lam=e * nu / ((1 + nu) * (1 - 2 * nu)),
+        shear=e / (2 * (1 + nu)),
+        bulk=e / (3 * (1 - 2 * nu)),
+    )
+
+
 def isotropic_voigt(e: float, nu: float) -> np.ndarray:
-    lam, mu = e * nu / ((1 + nu) * (1 - 2 * nu)), e / (2 * (1 + nu))
+    """6x6 Voigt stiffness (engineering shear) in MPa from E (MPa) and nu."""
+    moduli = isotropic_moduli(e, nu)
     c = np.zeros((6, 6))
-    c[:3, :3] = lam
-    c[range(3), range(3)] += 2 * mu
-    c[range(3, 6), range(3, 6)] = mu
+    c[:3, :3] = moduli.lam
+    c[range(3), range(3)] += 2 * moduli.shear
+    c[range(3, 6), range(3, 6)] = moduli.shear
     return c
 
 
@@ -246,17 +265,33 @@ def library() -> dict[str, dict]:
     return out
 
 
+ELASTICITY = {
+    "isotropic": ("E", "nu", "E_below_tg", "E_above_tg", "E_molten"),
+    "cubic": ("C11", "C12", "C44", "crystal_angle"),
+}
+"""The elastic properties each elasticity model reads; the others' do nothing for it."""
+
+
 def check_overrides(overrides: dict[str, dict]) -> None:
-    """Refuse overrides of unknown materials or unknown property names."""
+    """Refuse overrides of unknown materials, unknown property names, and elastic
+    properties the material's elasticity model does not read (they would do nothing)."""
     lib = library()
+    elastic = {prop for used in ELASTICITY.values() for prop in used}
     for name, props in overrides.items():
         if name not in lib:
             raise ValueError(f"unknown material '{name}'; known: {', '.join(sorted(lib))}")
+        elasticity = get_material(name).elasticity
+        used = ELASTICITY[elasticity]
         for prop, value in props.items():
             if prop not in PROPERTY_UNITS:
                 raise ValueError(
                     f"materials.{name}: unknown property '{prop}'; "
                     f"allowed: {', '.join(PROPERTY_UNITS)}"
+                )
+            if prop in elastic and prop not in used:
+                raise ValueError(
+                    f"materials.{name}.{prop} = {value!r}: {name} has {elasticity} elasticity, "
+                    f"which uses {', '.join(used)}; {prop} does not apply"
                 )
             if not isinstance(value, (int, float)):
                 try:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from warp.errors import RunError
-from warp.materials import Material, isotropic_voigt
+from warp.materials import Material, isotropic_moduli
 
 KELVIN = 273.15
 _W = np.array([1.0, 1.0, 1.0, np.sqrt(2.0), np.sqrt(2.0), np.sqrt(2.0)])
@@ -88,14 +88,14 @@ class Viscoelastic:
     @classmethod
     def from_material(cls, mat: Material) -> Viscoelastic:
         nu = float(mat.nu(25.0))
-        e_glassy, e_rubbery = mat.scalar("E_below_tg"), mat.scalar("E_above_tg")
-        g0, ginf = e_glassy / (2 * (1 + nu)), e_rubbery / (2 * (1 + nu))
+        glassy = isotropic_moduli(mat.scalar("E_below_tg"), nu)
+        rubbery = isotropic_moduli(mat.scalar("E_above_tg"), nu)
         table = mat.values["prony_shear"]
         weights = np.asarray(table.v) / np.sum(table.v)
         return cls(
-            bulk=e_glassy / (3 * (1 - 2 * nu)),
-            shear_rubbery=ginf,
-            shear_branches=tuple(weights * (g0 - ginf)),
+            bulk=glassy.bulk,
+            shear_rubbery=rubbery.shear,
+            shear_branches=tuple(weights * (glassy.shear - rubbery.shear)),
             times=tuple(np.asarray(table.t, dtype=float)),
             ea_r=mat.scalar("shift_Ea_R"),
             reference=mat.scalar("shift_reference"),
@@ -196,14 +196,14 @@ class Anand(_J2Flow):
 
     @classmethod
     def from_material(cls, mat: Material, temp: float) -> Anand:
-        e, nu = float(mat.E(temp)), float(mat.nu(temp))
+        moduli = isotropic_moduli(float(mat.E(temp)), float(mat.nu(temp)))
         v = {
             k: mat.scalar(f"anand_{k}")
             for k in ("s0", "Q_R", "A", "xi", "m", "h0", "s_hat", "n", "a")
         }
         return cls(
-            shear=e / (2 * (1 + nu)),
-            bulk=e / (3 * (1 - 2 * nu)),
+            shear=moduli.shear,
+            bulk=moduli.bulk,
             s0=v["s0"],
             q_r=v["Q_R"],
             a_pre=v["A"],
@@ -289,11 +289,11 @@ class Garofalo(_J2Flow):
 
     @classmethod
     def from_material(cls, mat: Material, temp: float) -> Garofalo:
-        e, nu = float(mat.E(temp)), float(mat.nu(temp))
+        moduli = isotropic_moduli(float(mat.E(temp)), float(mat.nu(temp)))
         c = [mat.scalar(f"garofalo_C{i}") for i in range(1, 5)]
         return cls(
-            shear=e / (2 * (1 + nu)),
-            bulk=e / (3 * (1 - 2 * nu)),
+            shear=moduli.shear,
+            bulk=moduli.bulk,
             c1=c[0],
             c2=c[1],
             c3=c[2],
@@ -334,6 +334,4 @@ class Garofalo(_J2Flow):
 
 def elastic_law(mat: Material, temp: float) -> Elastic:
     """The linear-elastic law of a material at a temperature."""
-    if mat.elasticity == "cubic":
-        return Elastic(mat.stiffness(temp))
-    return Elastic(isotropic_voigt(float(mat.E(temp)), float(mat.nu(temp))))
+    return Elastic(mat.stiffness(temp))

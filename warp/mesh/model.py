@@ -18,7 +18,7 @@ import gmsh
 import numpy as np
 
 from warp.errors import RunError
-from warp.geometry import Box, JointArray, PackageLayout
+from warp.layout import Box, JointArray, PackageLayout
 from warp.mesh import layers as swept
 from warp.parts import PART_ORDER, interface_name
 from warp.study import Study
@@ -452,13 +452,15 @@ def generate(study: Study, layout: PackageLayout, symmetry: str) -> MeshInfo:
 
 def write_mesh(info: MeshInfo, study: Study, layout: PackageLayout, out_dir: Path) -> None:
     """Write mesh.msh, markers.json (name -> dim, tag), quality.json and, for wire-bonded
-    dies, wires.json (the bond wires: geometry that the solid mesh leaves out)."""
-    from warp import __version__
+    dies, wires.json (the bond wires: geometry that the solid mesh leaves out), each by
+    write-then-rename."""
+    from warp import __version__, atomic
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    gmsh.write(str(out_dir / "mesh.msh"))
+    with atomic.replacing(out_dir / "mesh.msh") as tmp:
+        gmsh.write(str(tmp))
     markers = {name: {"dim": d, "tag": t} for name, (d, t) in info.groups.items()}
-    (out_dir / "markers.json").write_text(json.dumps(markers, indent=2) + "\n")
+    atomic.write_text(out_dir / "markers.json", json.dumps(markers, indent=2) + "\n")
     summary = {
         "warp_version": __version__,
         "study_id": study.study_id,
@@ -466,7 +468,8 @@ def write_mesh(info: MeshInfo, study: Study, layout: PackageLayout, out_dir: Pat
         "mesh_seconds": round(info.seconds, 3),
         **asdict(info.quality),
     }
-    (out_dir / "quality.json").write_text(json.dumps(summary, indent=2) + "\n")
+    atomic.write_text(out_dir / "quality.json", json.dumps(summary, indent=2) + "\n")
     if layout.wires:
         wires = [asdict(w) for w in layout.wires]
-        (out_dir / "wires.json").write_text(json.dumps({"units": "mm", "wires": wires}) + "\n")
+        text = json.dumps({"units": "mm", "wires": wires}) + "\n"
+        atomic.write_text(out_dir / "wires.json", text)

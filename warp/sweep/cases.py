@@ -20,7 +20,8 @@ from scipy.stats import qmc
 
 from warp.errors import InputError
 from warp.geometry import build_layout
-from warp.study import Study, apply_override, read_raw, set_value, validate_study
+from warp.study import Study
+from warp.study_file import apply_override, read_raw, set_value, validate_study
 from warp.sweep.spec import Sweep
 
 

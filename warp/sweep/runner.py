@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from warp import atomic
 from warp.errors import InputError
 from warp.sweep.cases import Case, SweepPlan
 from warp.sweep.spec import ClusterOptions
@@ -49,15 +50,9 @@ def prepare(plan: SweepPlan, out: Path) -> tuple[list[Case], list[Case]]:
     for case in plan.cases:
         folder = case_folder(out, case)
         folder.mkdir(parents=True, exist_ok=True)
-        _write_text(folder / "study.toml", case.study.to_toml())
+        atomic.write_text(folder / "study.toml", case.study.to_toml())
         (done if (folder / "results.nc").exists() else todo).append(case)
     return todo, done
-
-
-def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
 
 
 def run_case(folder: str, ranks: int) -> dict:
@@ -83,7 +78,7 @@ def run_case(folder: str, ranks: int) -> dict:
         "ranks": ranks,
         "seconds": round(time.perf_counter() - start, 2),
     }
-    _write_text(folder_path / "run.json", json.dumps(info, indent=1))
+    atomic.write_text(folder_path / "run.json", json.dumps(info, indent=1))
     (folder_path / "error.txt").unlink(missing_ok=True)
     return info
 
@@ -167,7 +162,7 @@ def run(
                 progress(f"case {case.index} done")
             else:
                 error = _error_text(future)
-                _write_text(case_folder(out, case) / "error.txt", error + "\n")
+                atomic.write_text(case_folder(out, case) / "error.txt", error + "\n")
                 outcomes.append(Outcome(case, "failed", error))
                 progress(f"case {case.index} FAILED")
     finally:
