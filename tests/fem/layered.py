@@ -1,70 +1,9 @@
-"""A layered box mesh with named parts, for FE verification against closed forms."""
-
-from __future__ import annotations
+"""The layered box mesh and its helpers, for the FE tests (they live in warp.fem.box)."""
 
 # isort: off
 import warp.fem  # noqa: F401  (loads DOLFINx the right way first)
-import dolfinx
-import numpy as np
-from mpi4py import MPI
 # isort: on
 
-from warp.fem.meshdata import PackageMesh
+from warp.fem.box import corner_supports, layered_box, values_at
 
-
-def layered_box(
-    length: float, width: float, layers: list[tuple[str, float, int]], n_length: int
-) -> PackageMesh:
-    """Box [-L/2, L/2] x [-W/2, W/2] x [0, sum t] of tetrahedra; layers (part, mm, elements)."""
-    n_width = max(1, round(n_length * width / length))
-    n_z = sum(n for _, _, n in layers)
-    msh = dolfinx.mesh.create_box(
-        MPI.COMM_WORLD,
-        [[-length / 2, -width / 2, 0.0], [length / 2, width / 2, 1.0]],
-        [n_length, n_width, n_z],
-        dolfinx.mesh.CellType.tetrahedron,
-    )
-    # map the uniform z-grid onto the layer interfaces so each layer has its own elements
-    knots_unit = np.cumsum([0] + [n for _, _, n in layers]) / n_z
-    knots = np.cumsum([0.0] + [t for _, t, _ in layers])
-    msh.geometry.x[:, 2] = np.interp(msh.geometry.x[:, 2], knots_unit, knots)
-    n_cells = msh.topology.index_map(3).size_local + msh.topology.index_map(3).num_ghosts
-    cells = np.arange(n_cells, dtype=np.int32)
-    z_mid = dolfinx.mesh.compute_midpoints(msh, 3, cells)[:, 2]
-    tags = np.searchsorted(knots[1:-1], z_mid).astype(np.int32) + 1
-    groups = {name: (3, i + 1) for i, (name, _, _) in enumerate(layers)}
-    cell_tags = dolfinx.mesh.meshtags(msh, 3, cells, tags)
-    top = knots[-1]
-    sides = {  # outer faces, named like the package's
-        "carrier_bottom": lambda x: np.isclose(x[2], 0.0),
-        "heat_sink_top": lambda x: np.isclose(x[2], top),
-        "side_x0": lambda x: np.isclose(x[0], -length / 2),
-        "side_x1": lambda x: np.isclose(x[0], length / 2),
-        "side_y0": lambda x: np.isclose(x[1], -width / 2),
-        "side_y1": lambda x: np.isclose(x[1], width / 2),
-    }
-    facets, values = [], []
-    for k, (name, marker) in enumerate(sides.items()):
-        found = dolfinx.mesh.locate_entities_boundary(msh, 2, marker)
-        facets.append(found)
-        values.append(np.full(len(found), 100 + k, dtype=np.int32))
-        groups[name] = (2, 100 + k)
-    facets, values = np.concatenate(facets), np.concatenate(values)
-    order = np.argsort(facets)
-    facet_tags = dolfinx.mesh.meshtags(msh, 2, facets[order], values[order])
-    msh.topology.create_connectivity(2, 3)
-    return PackageMesh(msh, cell_tags, facet_tags, groups)
-
-
-def corner_supports(length: float, width: float) -> list:
-    """3-2-1 supports on bottom corners: rigid-body motion only."""
-    x0, x1, y0, y1 = -length / 2, length / 2, -width / 2, width / 2
-    return [((x0, y0, 0.0), (0, 1, 2)), ((x1, y0, 0.0), (1, 2)), ((x0, y1, 0.0), (2,))]
-
-
-def values_at(u: dolfinx.fem.Function, points: np.ndarray) -> np.ndarray:
-    """u at points (n, 3), gathered on every rank."""
-    from warp.fem.probes import PointProbe
-
-    probe = PointProbe(u.function_space.mesh, points)
-    return np.column_stack([probe(u, k) for k in range(3)])
+__all__ = ["corner_supports", "layered_box", "values_at"]

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from layered import layered_box
 
+from warp.fem.closed_forms import layered_conduction
 from warp.fem.thermal import HeatSource, ThermalModel
 from warp.jesd51 import SurfaceCondition
 from warp.materials import Material, Table
@@ -28,19 +29,13 @@ def stack_model(layers, materials, watts, degree=1):
 
 @pytest.mark.parametrize("degree", [1, 2])
 def test_layered_conduction_matches_the_closed_form(degree):
-    """1-D: heat made in the top layer leaves through the held bottom, through every layer."""
-    layers = [("carrier", 0.2, 4), ("mold", 0.1, 4), ("die", 0.3, 6)]
-    k = {"carrier": 260.0, "mold": 3.3, "die": 125.0}  # W/(m.K): C194, EMC, Si
-    watts = 2.0
-    _, model = stack_model(layers, {n: slab(n, k[n]) for n in k}, watts, degree)
-    model.steady()
-    flux = watts / AREA  # W/mm^2
-    below = sum(t / (k[n] * 1e-3) for n, t, _ in layers[:-1])
-    t_die = layers[-1][1]
-    expected = 25.0 + flux * below + flux * t_die / (2 * k["die"] * 1e-3)
-    assert model.junction_temperature() == pytest.approx(expected, rel=0.005)
+    """1-D: heat made in the top layer leaves through the held bottom, through every layer
+    (warp.fem.closed_forms, shared with `warp verify`)."""
+    tj, expected = layered_conduction(degree)
+    assert expected == pytest.approx(25.0 + 2.0 / AREA * (0.2 / 0.26 + 0.1 / 0.0033 + 0.15 / 0.125))
+    assert tj == pytest.approx(expected, rel=0.005)
     if degree == 2:  # the profile is piecewise quadratic: P2 holds it exactly
-        assert model.junction_temperature() == pytest.approx(expected, rel=1e-9)
+        assert tj == pytest.approx(expected, rel=1e-9)
 
 
 def test_temperature_dependent_conductivity_matches_kirchhoff():
