@@ -1,15 +1,16 @@
 # The two commands of the README. Both create .venv first when it is missing.
 RANKS ?= $(shell nproc 2>/dev/null || echo 1)
-OUT ?= results/single-chip
+OUT ?= results/single-chip-life
 
 .PHONY: run test venv benchmark lint
 
 run: venv
-	.venv/bin/mpiexec -n $(RANKS) .venv/bin/warp run studies/single-chip.toml --out $(OUT)
+	.venv/bin/mpiexec -n $(RANKS) .venv/bin/warp run studies/single-chip-life.toml --out $(OUT)
 	.venv/bin/warp report $(OUT) --out $(OUT)/report.html
 
 test: venv
 	@bash scripts/setup-browser.sh
+	@bash scripts/setup-calculix.sh
 	.venv/bin/pytest
 
 venv:

@@ -40,6 +40,7 @@ SMALL = [  # a 4 x 4 mm package with few joints: the full process history in abo
     "cycling.cycles=2",
     "cycling.max_step=55",
     "cycling.dwell_steps=2",
+    "reflow.sample_step=60",  # the ball-attach reflow
     "process.cooldown_step=75",
     "process.post_mold_cure=3600",
     "mesh.refinement=0.7",

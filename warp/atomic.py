@@ -10,6 +10,7 @@ standard library; not collective: call on one MPI rank.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import secrets
 import shutil
@@ -31,6 +32,10 @@ def umask() -> int:
 
 def _sibling(path: Path, tag: str) -> Path:
     return path.with_name(f".{path.stem}.{secrets.token_hex(4)}.{tag}{path.suffix}")
+
+
+def _siblings(path: Path, tag: str) -> list[Path]:
+    return sorted(path.parent.glob(f".{glob.escape(path.stem)}.{'?' * 8}.{tag}{path.suffix}"))
 
 
 def _remove(path: Path) -> None:
@@ -73,6 +78,18 @@ def replacing(path: Path) -> Iterator[Path]:
     except BaseException:
         _remove(tmp)
         raise
+
+
+def clean(path: Path) -> None:
+    """Remove what a killed write-then-rename of `path` left beside it: its temporaries, and
+    the old product moved aside, which is put back if the new one never arrived. Only while
+    nothing else writes `path` (under its folder's lock)."""
+    path = Path(path)
+    old = _siblings(path, "old")
+    if old and not (path.exists() or path.is_symlink()):
+        os.replace(old.pop(), path)
+    for leftover in old + _siblings(path, "tmp"):
+        _remove(leftover)
 
 
 def write_text(path: Path, text: str) -> None:

@@ -1,19 +1,21 @@
-"""The `warp` command line: check, mesh and run a study; report on results.
+"""The `warp` command line: check, mesh and run a study; report on results; verify the
+installation.
 
-Exit codes: 0 success, 2 bad input (one clear message, nothing written),
-1 solver or runtime failure. Under mpiexec only rank 0 prints.
+Exit codes: 0 success, 2 bad input (one clear message, nothing written; also an output
+folder that another warp command holds), 1 solver or runtime failure, 143 SIGTERM
+(unfinished products removed, earlier results kept). Under mpiexec only rank 0 prints.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
+import time
 import traceback
 from pathlib import Path
 
-from warp import __version__
+from warp import __version__, sigterm
 from warp.errors import InputError, RunError
 
 
@@ -46,6 +48,13 @@ def _parser() -> argparse.ArgumentParser:
             default=[],
             metavar="KEY=VALUE",
             help="override a study value by dotted key, e.g. heat_sink.gap=0.05",
+        )
+        cmd.add_argument(
+            "--allow-large",
+            dest="overrides",
+            action="append_const",
+            const="mesh.allow_large=true",
+            help="go ahead with a model estimated beyond this machine's memory",
         )
         if out:
             cmd.add_argument("--out", required=True, type=Path, help="output folder")
@@ -82,12 +91,50 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument("results", nargs="+", type=Path, help="results.nc files or run folders")
     report.add_argument("--out", required=True, type=Path, help="the HTML file to write")
+    report.add_argument(
+        "--measured",
+        type=Path,
+        help="a measured warpage curve (CSV: temperature degC, warpage um) to overlay",
+    )
+    report.add_argument(
+        "--measured-sign", choices=("jeita", "inverted"), help="sign convention of --measured"
+    )
+    report.add_argument(
+        "--measured-zone", choices=("terminal", "body"), help="measuring zone of --measured"
+    )
     report.add_argument("--debug", action="store_true", help="show tracebacks")
+    verify = sub.add_parser(
+        "verify",
+        help="run the verification set on this installation and write its report",
+        description="run the verification set (closed forms, convergence rates, published "
+        "benchmarks, CalculiX cross-checks when ccx is on the PATH) and write "
+        "verification.html, .csv and .json; exit 1 if any check fails (serial)",
+    )
+    verify.add_argument(
+        "--out", type=Path, default=Path("verification"), help="output folder (verification/)"
+    )
+    verify.add_argument("--quick", action="store_true", help="a fast subset (under 2 minutes)")
+    verify.add_argument("--debug", action="store_true", help="show tracebacks")
     return parser
+
+
+def _end_the_other_ranks() -> None:
+    """Abort the MPI job after SIGTERM: the other ranks may wait for this one in a collective
+    call for ever. Rank 0, which removes the staging, aborts at once; the others wait a
+    little so that it can, unless it is waiting for them."""
+    if "warp.fem.backend" not in sys.modules:  # MPI was never started: serial
+        return
+    from warp.fem.backend import MPI
+
+    comm = MPI.COMM_WORLD
+    if comm.size > 1:
+        time.sleep(0 if comm.rank == 0 else 5)
+        comm.Abort(sigterm.EXIT_CODE)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    restore = sigterm.catch(relay=args.command in ("mesh", "run", "verify"))  # PETSc, Gmsh
     try:
         commands = {
             "check": cmd_check,
@@ -95,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
             "run": cmd_run,
             "sweep": cmd_sweep,
             "report": cmd_report,
+            "verify": cmd_verify,
         }
         return commands[args.command](args)
     except InputError as exc:
@@ -106,11 +154,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say("warp: interrupted", err=True)
         return 1
+    except sigterm.Terminated:
+        _say("warp: terminated (SIGTERM): unfinished products removed, earlier ones kept", err=True)
+        _end_the_other_ranks()
+        return sigterm.EXIT_CODE
     except Exception as exc:  # a bug or an environment problem: say what, keep exit 1
         if args.debug:
             traceback.print_exc()
         _say(f"warp: failed: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
         return 1
+    finally:
+        restore()
 
 
 def _load(args):
@@ -124,11 +178,13 @@ def cmd_check(args) -> int:
     from warp.geometry import wire_stiffness_share
     from warp.materials import get_material
     from warp.study_file import read_raw
+    from warp.summary import materials_at
 
     p = resolve(_load(args))
     lay = p.layout
     _say(f"# {args.study}: valid; study_id {p.study.study_id}")
-    _say(p.study.to_toml(units=True))
+    _say(p.study.to_toml(units=True, order=read_raw(args.study)))
+    _say("\n".join(materials_at(p.materials, 25.0)))
     vol = lay.part_volumes()
     peak = max(s.temperature for s in p.steps)
     _say("# derived")
@@ -159,26 +215,22 @@ def cmd_check(args) -> int:
 
 
 def cmd_mesh(args) -> int:
-    from warp import atomic
+    from warp import atomic, outdir
     from warp.design import resolve
 
+    out: Path = args.out
+    outdir.check(out)
     p = resolve(_load(args))  # bad input is refused before Gmsh is loaded
     from warp.mesh import model as mesher
     from warp.mesh.session import GmshSession
 
-    out: Path = args.out
-    staging = out / f".staging-mesh-{p.study.study_id}"
     if _rank() != 0:
         return 0
-    try:
-        with GmshSession():
-            info = mesher.generate(p.study, p.layout, p.symmetry)
-            shutil.rmtree(staging, ignore_errors=True)
-            mesher.write_mesh(info, p.study, p.layout, staging)
+    with outdir.staged(out, f"mesh-{p.study.study_id}") as staging, GmshSession():
+        info = mesher.generate(p.study, p.layout, p.symmetry)
+        mesher.write_mesh(info, p.study, p.layout, staging)
         # a wires.json of an earlier wire-bonded mesh must not stay beside this one
         atomic.publish(staging, out, ["markers.json", "quality.json", "wires.json"], "mesh.msh")
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     q = info.quality
     _say(f"mesh written to {out}/mesh.msh ({info.symmetry} model, {info.seconds:.1f} s)")
     _say(f"  {q.cells} tetrahedra, {q.nodes} nodes")
@@ -193,11 +245,13 @@ def cmd_mesh(args) -> int:
 
 
 def cmd_run(args) -> int:
+    from warp import outdir
     from warp.design import resolve
     from warp.progress import Progress
     from warp.run import execute
     from warp.summary import describe
 
+    outdir.check(args.out)
     p = resolve(_load(args))
     progress = Progress(_rank(), quiet=args.quiet)
     outcome = execute(p, args.out, progress, write_fields=not args.no_fields)
@@ -209,22 +263,61 @@ def cmd_run(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from warp import report
+    from warp import outdir, report
 
-    if args.out.suffix.lower() not in (".html", ".htm"):
+    if args.out.suffix.lower() not in (".html", ".htm") or args.out.is_dir():
         raise InputError(f"--out {args.out}: the report is an HTML file; name it *.html")
+    outdir.check(args.out.parent, option=f"--out {args.out}: folder")
     runs = report.load_runs(args.results)
-    report.write(runs, args.out)
+    measured = None
+    if args.measured is not None:
+        from warp import measured as measured_curve
+
+        measured = measured_curve.read(args.measured, args.measured_sign, args.measured_zone)
+    report.write(runs, args.out, measured)
     _say(f"report on {len(runs)} run(s): {args.out}")
     return 0
 
 
+def cmd_verify(args) -> int:
+    import time
+
+    from warp import outdir, verification
+
+    out: Path = args.out
+    outdir.check(out)
+    start = time.perf_counter()
+    from warp.fem import verification_set
+    from warp.fem.backend import MPI
+
+    if MPI.COMM_WORLD.size > 1:
+        raise InputError("warp verify runs serially; start it without mpiexec")
+    cases = verification_set.select(args.quick)
+    subset = "quick" if args.quick else "full"
+    _say(f"verification: {len(cases)} cases ({subset} set)")
+    rows = verification_set.run(cases, not args.quick, lambda name: _say(f"  {name}"))
+    env = verification.Environment(verification_set.versions(), subset, time.perf_counter() - start)
+    verification.write(rows, env, out)
+    for row in rows:
+        if row.verdict != "yes":
+            _say(f"  {row.verdict.upper()}: {row.case}: {row.quantity} {row.note}".rstrip())
+    ran = [r for r in rows if not r.skipped]
+    _say(
+        f"verification {'passed' if verification.exit_code(rows) == 0 else 'FAILED'}: "
+        f"{sum(r.passed for r in ran)} of {len(ran)} checks pass, "
+        f"{len(rows) - len(ran)} skipped ({env.seconds:.0f} s); report: {out / 'verification.html'}"
+    )
+    return verification.exit_code(rows)
+
+
 def cmd_sweep(args) -> int:
-    from warp import results
+    from warp import outdir, results
     from warp.progress import Progress
     from warp.sweep import aggregate, runner
     from warp.sweep.cases import load_sweep
 
+    out: Path = args.out
+    outdir.check(out)
     plan = load_sweep(args.study, args.overrides)
     if args.workers is not None and args.workers < 1:
         raise InputError(f"--workers {args.workers}: must be at least 1")
@@ -236,25 +329,26 @@ def cmd_sweep(args) -> int:
             if getattr(args, k) is not None
         }
     )
-    out: Path = args.out
+    runner.check_scheduler(args.scheduler, options, plan.sweep.ranks_per_case)
     progress = Progress(quiet=args.quiet)
     where = args.scheduler if args.scheduler in runner.SCHEDULERS else f"scheduler {args.scheduler}"
     progress.stage(
         f"sweep of {len(plan.cases)} case(s) over {', '.join(plan.dims)} on {where}, "
         f"{workers} worker(s)"
     )
-    with progress.steps(len(plan.cases), "cases") as advance:
-        outcomes = runner.run(plan, out, args.scheduler, workers, options, advance)
-    status = {o.case.index: "failed" if o.status == "failed" else "done" for o in outcomes}
-    found = {
-        c.index: results.read(runner.case_folder(out, c) / "results.nc")
-        for c in plan.cases
-        if status.get(c.index) == "done"
-    }
-    ds = aggregate.combine(plan, found, status)
-    results.write(ds, out / "sweep.nc")
-    if args.zarr:
-        results.write_zarr(ds, out / "sweep.zarr")
+    with outdir.locked(out):  # cases of a killed sweep are cleared only under the lock
+        with progress.steps(len(plan.cases), "cases") as advance:
+            outcomes = runner.run(plan, out, args.scheduler, workers, options, advance)
+        status = {o.case.index: "failed" if o.status == "failed" else "done" for o in outcomes}
+        found = {
+            c.index: results.read(runner.case_folder(out, c) / "results.nc")
+            for c in plan.cases
+            if status.get(c.index) == "done"
+        }
+        ds = aggregate.combine(plan, found, status)
+        results.write(ds, out / "sweep.nc")
+        if args.zarr:
+            results.write_zarr(ds, out / "sweep.zarr")
     failed = [o for o in outcomes if o.status == "failed"]
     skipped = sum(o.status == "skipped" for o in outcomes)
     _say(

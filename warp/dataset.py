@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from warp import __version__, jesd51, results
+from warp import __version__, jesd51, provenance, results
 from warp.design import Design
+from warp.history import JSTD020_REVISION
 
 WIRE_NOTE = (
     "bond wires are part of the geometry and of the reports but carry no stiffness in the "
@@ -93,8 +94,14 @@ def build(design: Design, table: StepTable) -> xr.Dataset:
         mesh_symmetry=design.symmetry,
         schema_version=results.SCHEMA_VERSION,
         warpage_convention=results.WARPAGE_CONVENTION,
+        **provenance.attrs(),
         **table.attrs,
     )
+    if any(step.phase == "reflow" for step in steps):
+        peak = max(step.temperature for step in steps if step.phase == "reflow")
+        ds.attrs["reflow_profile"] = f"{st.reflow.profile}, {JSTD020_REVISION}, peak {peak:g} degC"
+    if "warpage" in ds:
+        ds["warpage"].attrs["zone_mm"] = list(lay.terminal_zone)  # x0, x1, y0, y1
     if "bump_strain_eq" in ds:
         ds["bump_strain_eq"].attrs["note"] = (
             "NaN while the solder is above its solidus (molten joint); quarter models "

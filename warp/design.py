@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from warp import model_size
 from warp.errors import InputError
 from warp.geometry import build_layout, model_symmetry
 from warp.history import Step, build_history, process_history
@@ -24,31 +25,95 @@ class Design:
 
 
 def resolve(study: Study) -> Design:
-    """Validate geometry, heat sources, materials and history (InputError on bad input)."""
+    """Validate switches, geometry, heat sources, materials and history (InputError on bad
+    input)."""
+    check_switches(study)
     layout = build_layout(study)
     check_power(study)
     symmetry = model_symmetry(study)
+    model_size.check(study, layout, symmetry)  # before Gmsh: a design too big to mesh
+    parts = part_materials(study, layout)
     materials = {
-        part: get_material(name, study.materials, field)
-        for part, (field, name) in part_materials(study, layout).items()
+        part: get_material(name, study.materials, field) for part, (field, name) in parts.items()
     }
     body = layout.body
     volume = (body.x1 - body.x0) * (body.y1 - body.y0) * body.thickness
     if study.process.time_dependent:
-        solidus = min(
-            m.scalar("solidus")
-            for part, m in materials.items()
-            if part in ("bumps", "balls", "passive_joints")
-        )
+        check_solders(study, materials, parts)
+        check_averaging_layers(study, layout)
+        solidus = {p: m.scalar("solidus") for p, m in materials.items() if p in SOLDER_PARTS}
         steps = process_history(study, solidus, body.thickness, volume)
     else:
-        if study.cycling.enabled:
-            raise InputError(
-                "cycling.enabled = true: thermal cycling needs process.time_dependent = true "
-                "(the work density per cycle comes from the viscoplastic solder)"
-            )
         steps = build_history(study, body.thickness, volume)
     return Design(study, layout, symmetry, materials, steps)
+
+
+def check_switches(study: Study) -> None:
+    """Refuse switches that contradict each other, instead of silently dropping one; the
+    time-dependent history is unpowered (its thermal results are the JESD51 metrics and
+    the power-on Tj) until a coupled one is built."""
+    if study.process.time_dependent:
+        if study.thermal.enabled and study.thermal.cycling.cycles:
+            raise InputError(
+                f"thermal.cycling.cycles = {study.thermal.cycling.cycles}: power cycling drives "
+                "the elastic model only; the time-dependent history (process.time_dependent = "
+                "true) takes the JESD51 metrics and the power-on Tj, with the dies unpowered in "
+                "its oven and chamber steps; set thermal.cycling.cycles = 0"
+            )
+        if not study.mechanics:
+            raise InputError(
+                "mechanics = false: the time-dependent history (process.time_dependent = true) "
+                "is a mechanical solve; set mechanics = true, or process.time_dependent = false"
+            )
+    elif study.cycling.enabled:
+        raise InputError(
+            "cycling.enabled = true: thermal cycling needs process.time_dependent = true "
+            "(the work density per cycle comes from the viscoplastic solder)"
+        )
+    if not study.mechanics and not study.thermal.enabled:
+        raise InputError(
+            "mechanics = false: with thermal.enabled = false there is nothing to solve; "
+            "set mechanics = true or enable [thermal]"
+        )
+
+
+SOLDER_PARTS = ("bumps", "balls", "passive_joints")
+LAW_CONSTANT = {"anand": "anand_s0", "garofalo": "garofalo_C1"}
+"""One constant of each solder law; the library refuses a material with only some of a
+law's constants (warp.materials.ranges.NEEDS)."""
+
+
+def check_solders(study: Study, materials: dict[str, Material], parts: dict) -> None:
+    """Refuse a joint material the time-dependent history cannot solve: it needs a solder,
+    with a solidus (the stress-free assembly) and the constants of process.solder_law."""
+    law = study.process.solder_law
+    for part in SOLDER_PARTS:
+        if part not in materials:
+            continue
+        needs = {"solidus": "solidus", LAW_CONSTANT[law]: f"{law} constants"}
+        missing = [what for prop, what in needs.items() if not materials[part].has(prop)]
+        if missing:
+            field, name = parts[part]
+            raise InputError(
+                f"{field} = {name!r}: the time-dependent history (process.time_dependent = true) "
+                f"solves the joints as solder with the {law} law (process.solder_law); "
+                f"{name} has no {' and no '.join(missing)}"
+            )
+
+
+def check_averaging_layers(study: Study, layout: PackageLayout) -> None:
+    """Refuse a Darveaux averaging layer (swept at both bonded faces of every bump and ball
+    in a time-dependent run) that does not fit twice into a joint's stand-off."""
+    layer = study.cycling.interface_layer
+    joints = [(f"dies.{i}.bumps.height", d.bumps) for i, d in enumerate(layout.dies)]
+    joints.append(("balls.height", layout.balls))
+    for field, joint in joints:
+        if joint is not None and 2 * layer >= joint.height - 1e-9:
+            raise InputError(
+                f"cycling.interface_layer = {layer}: the averaging layers at both bonded faces "
+                f"must fit inside the {joint.height:g} mm stand-off ({field}) with room "
+                f"between them; use a layer below {joint.height / 2:g} mm"
+            )
 
 
 def check_power(study: Study) -> None:

@@ -4,8 +4,10 @@ Darveaux (work density, crack initiation and growth across the pad), Engelmaier
 (cyclic shear strain range), Coffin-Manson (inelastic shear strain range) and
 Syed (accumulated creep energy and strain), all fed by the same `warp.hysteresis.Loop`;
 Norris-Landzberg converts test cycles to field cycles. Constants live in
-fatigue.toml with their sources; a model without constants for a solder is not
-applied (NaN) and the reason travels with the results. Pure numpy/xarray.
+fatigue.toml with their sources and calibration scope; a model without constants
+for a solder is not applied (NaN), a model applied outside its calibration or to
+a loop that has not stabilised is flagged, and the reasons travel with the
+results. Pure numpy/xarray.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import xarray as xr
 from warp import results
 from warp.geometry import build_layout
 from warp.history import CYCLING_PRESETS
-from warp.hysteresis import Loop, stabilised_loop
+from warp.hysteresis import FIRST_CYCLE, Loop, stabilised_loop
 from warp.study import Study
 
 CONSTANTS = tomllib.loads((Path(__file__).parent / "fatigue.toml").read_text())
@@ -64,14 +66,121 @@ def syed_life(per_cycle, coefficient):
 
 
 def norris_landzberg(test, field, n, m, Ea_k) -> float:
-    """Acceleration factor N_field / N_test; `test` and `field` are (T_min degC, T_max degC,
-    cycles per day). Slower field cycling lowers it: life rises with frequency."""
+    """Acceleration factor N_field / N_test, frequency form; `test` and `field` are (T_min
+    degC, T_max degC, cycles per day). Slower field cycling lowers it: life rises with
+    frequency."""
     (t_lo, t_hi, f_t), (f_lo, f_hi, f_f) = test, field
     return (
         ((t_hi - t_lo) / (f_hi - f_lo)) ** n
         * (f_f / f_t) ** m
         * math.exp(Ea_k * (1.0 / (f_hi + KELVIN) - 1.0 / (t_hi + KELVIN)))
     )
+
+
+def norris_landzberg_dwell(test, field, n, m, Ea_k) -> float:
+    """Acceleration factor N_field / N_test, dwell form (Pan et al.); `test` and `field` are
+    (T_min degC, T_max degC, hot dwell min). A longer field dwell lowers it."""
+    (t_lo, t_hi, d_t), (f_lo, f_hi, d_f) = test, field
+    return norris_landzberg((t_lo, t_hi, 1.0 / d_t), (f_lo, f_hi, 1.0 / d_f), n, m, Ea_k)
+
+
+def acceleration_factor(alloy: str, form: str, loop: Loop, study: Study) -> tuple[float, dict]:
+    """Norris-Landzberg factor of a solder in the study's `fatigue.acceleration` form, and the
+    attrs that say which constants and which test and field cycles it rests on (NaN where
+    the form has no constants for the solder)."""
+    key = alloy if form == "frequency" else f"{alloy}_dwell"
+    c = CONSTANTS["norris_landzberg"].get(key)
+    if c is None:
+        return math.nan, {
+            "acceleration_missing": f"no {form}-form Norris-Landzberg constants "
+            f"for {alloy} in fatigue.toml"
+        }
+    cold, hot = CYCLING_PRESETS[study.cycling.preset]
+    low, high = study.fatigue.field_temperatures
+    attrs = {
+        "acceleration_form": form,
+        "acceleration_constants": f"{key}: n {c['n']}, m "
+        f"{c['m']}, Ea/k {c['Ea_k']} K; {c['source']} [{c['level']}]",
+    }
+    if form == "frequency":
+        field = (low, high, study.fatigue.field_cycles_per_day)
+        return norris_landzberg(
+            (cold, hot, loop.cycles_per_day), field, c["n"], c["m"], c["Ea_k"]
+        ), attrs
+    field = (low, high, study.fatigue.field_dwell)
+    return norris_landzberg_dwell(
+        (cold, hot, loop.dwell_min), field, c["n"], c["m"], c["Ea_k"]
+    ), attrs
+
+
+# ---------------------------------------------------------------- calibration scope
+
+LAYER_TOLERANCE = 0.05
+"""Relative difference of averaging layers that still counts as the fitted one (1 mil = 0.0254
+mm against warp's 0.025 mm default)."""
+_JOINTS = {"bump": "flip-chip bumps", "ball": "board-level balls"}
+_LAWS = {"anand": "Anand viscoplastic", "garofalo": "sinh (Garofalo) creep"}
+
+
+def calibration_caveat(
+    constants: dict, alloy: str, kind: str, solder_law: str, layer_mm: float
+) -> str:
+    """Where a run lies outside the calibration of one constant set, in words ("" inside).
+
+    `constants` is a fatigue.toml set with its `calibration` table; the run's joints are
+    `kind` ("bump" or "ball") of solder `alloy`, solved with `solder_law` ("anand" or
+    "garofalo") and averaged over `layer_mm` mm.
+    """
+    scope = constants.get("calibration", {})
+    reasons = []
+    if constants.get("level") == "illustrative":
+        reasons.append("illustrative constants")
+    if scope.get("solder", alloy) != alloy:
+        reasons.append(f"constants fitted on {scope['solder']}, applied to {alloy}")
+    if "joints" in scope and kind not in scope["joints"]:
+        fitted = " and ".join(_JOINTS[j] for j in scope["joints"]) or "test specimens"
+        reasons.append(f"fitted on {fitted}, applied to {_JOINTS[kind]}")
+    if scope.get("creep_law", solder_law) != solder_law:
+        fitted, run = (_LAWS.get(x, x) for x in (scope["creep_law"], solder_law))
+        reasons.append(f"fitted with the {fitted} law, run with the {run} law")
+    reasons.append(layer_caveat(scope.get("layer_mm", []), layer_mm))
+    return "; ".join(x for x in reasons if x)
+
+
+def layer_caveat(fitted_mm: list[float], layer_mm: float) -> str:
+    """A caveat when the run's averaging layer (mm) is none of the fitted ones ("" if it is)."""
+    if not fitted_mm or min(abs(x - layer_mm) for x in fitted_mm) <= LAYER_TOLERANCE * layer_mm:
+        return ""
+    fitted = ", ".join(f"{x:g}" for x in fitted_mm)
+    return f"fitted with {fitted} mm averaging layers, run with {layer_mm:g} mm"
+
+
+def solder_law(ds: xr.Dataset, study: Study, kind: str) -> str:
+    """The law the run solved the joints of `kind` with: ds.attrs["laws"] ("part: law, ..."),
+    else the study's `process.solder_law`."""
+    laws = dict(item.split(": ", 1) for item in ds.attrs.get("laws", "").split(", ") if item)
+    return laws.get(f"{kind}s", study.process.solder_law)
+
+
+def life_caveats(lives: xr.DataArray, model: str) -> list[str]:
+    """What the lives of `model` in `fatigue_life` or `ball_fatigue_life` rest on that a
+    reader must be told next to the number: a loop that has not stabilised, a model used
+    outside its calibration (empty: neither)."""
+    attrs = lives.attrs
+    flags = [] if attrs["fatigue_life_stabilised"] else [f"{attrs['life_basis']}: provisional"]
+    if attrs.get(f"caveat_{model}"):
+        flags.append(f"{model} outside its calibration: {attrs[f'caveat_{model}']}")
+    return flags
+
+
+def shortest(lives: xr.DataArray) -> tuple[str, float] | None:
+    """The model giving the shortest life of any joint, and that life (cycles); None if no
+    model has one."""
+    by_model = lives.min(lives.dims[1])
+    if not np.isfinite(by_model.values).any():
+        return None
+    model = str(by_model["model"].values[int(np.nanargmin(by_model.values))])
+    return model, float(by_model.sel(model=model))
 
 
 # ---------------------------------------------------------------- per model
@@ -122,11 +231,12 @@ def assess(ds: xr.Dataset, study: Study) -> xr.Dataset:
 
     Returns a Dataset to merge into the results: `fatigue_life` (model, bump),
     `ball_fatigue_life` (model, ball), `bump_critical` / `ball_critical` (model),
-    `bump_acceleration_factor` / `ball_acceleration_factor` (joint).
+    `bump_acceleration_factor` / `ball_acceleration_factor` (joint). The lives' attrs
+    say what they rest on: `loop_cycle`, `fatigue_life_stabilised` (1 or 0; netCDF has no
+    boolean), `life_basis` and `first_cycle` in words, `model_<m>` (constants and source),
+    `caveat_<m>` (outside the calibration) and `missing_<m>.<solder>` (not applied).
     """
     out = xr.Dataset(coords={"model": results.coordinate("model", list(MODELS))})
-    cold, hot = CYCLING_PRESETS[study.cycling.preset]
-    field = (*study.fatigue.field_temperatures, study.fatigue.field_cycles_per_day)
     layer = study.cycling.interface_layer
     for kind in ("bump", "ball"):
         if f"{kind}_work_density" not in ds:
@@ -134,8 +244,9 @@ def assess(ds: xr.Dataset, study: Study) -> xr.Dataset:
         loop = stabilised_loop(ds, kind, study.cycling)
         materials, pad_mm = _joints(ds, study, kind)
         lives = np.full((len(MODELS), len(pad_mm)), np.nan)
-        notes, missing = {}, {}
-        af = np.full(len(pad_mm), np.nan)
+        notes, missing, caveats = {}, {}, {}
+        law = solder_law(ds, study, kind)
+        af, af_attrs = np.full(len(pad_mm), np.nan), {}
         for alloy in sorted(set(materials)):
             mask = np.array([m == alloy for m in materials])
             part = _subset(loop, mask)
@@ -145,6 +256,7 @@ def assess(ds: xr.Dataset, study: Study) -> xr.Dataset:
                     lives[i, mask], notes[model] = _calibrated_darveaux(
                         part, study.fatigue.darveaux, pad_mm[mask]
                     )
+                    caveats[model] = layer_caveat([study.fatigue.darveaux.layer], layer)
                 elif c is None:
                     missing[f"{model}.{alloy}"] = CONSTANTS["missing"].get(
                         f"{model}.{alloy}", f"no {model} constants for {alloy} in fatigue.toml"
@@ -154,20 +266,26 @@ def assess(ds: xr.Dataset, study: Study) -> xr.Dataset:
                     notes[model] = "; ".join(
                         x for x in (c["life"], note, f"{c['source']} [{c['level']}]") if x
                     )
-            nl = CONSTANTS["norris_landzberg"].get(alloy)
-            if nl is not None:
-                test = (cold, hot, loop.cycles_per_day)
-                af[mask] = norris_landzberg(test, field, nl["n"], nl["m"], nl["Ea_k"])
+                    if "calibration" in c:
+                        notes[model] += f"; calibrated on {c['calibration']['fit']}"
+                    caveats[model] = calibration_caveat(c, alloy, kind, law, layer)
+            af[mask], af_attrs = acceleration_factor(alloy, study.fatigue.acceleration, loop, study)
         name = "fatigue_life" if kind == "bump" else "ball_fatigue_life"
+        basis = {
+            "loop_cycle": loop.cycle,
+            "fatigue_life_stabilised": int(loop.stabilised),
+            "life_basis": loop.basis,
+        }
         out[name] = xr.Variable(
             ("model", kind),
             lives,
             {
                 "units": "cycles",
                 "long_name": f"{kind} cycles to failure under the test cycle, by model",
-                "loop_cycle": loop.cycle,
-                "loop_stabilised": int(loop.stabilised),
+                **basis,
+                "first_cycle": FIRST_CYCLE,
                 **{f"model_{k}": v for k, v in notes.items()},
+                **{f"caveat_{k}": v for k, v in caveats.items() if v},
                 **{f"missing_{k}": v for k, v in missing.items()},
             },
         )
@@ -175,7 +293,7 @@ def assess(ds: xr.Dataset, study: Study) -> xr.Dataset:
         out[f"{kind}_critical"] = xr.Variable(
             ("model",),
             np.array(critical),
-            {"units": "1", "long_name": f"index of the shortest-lived {kind}, by model"},
+            {"units": "1", "long_name": f"index of the shortest-lived {kind}, by model", **basis},
         )
         out[f"{kind}_acceleration_factor"] = xr.Variable(
             (kind,),
@@ -186,6 +304,9 @@ def assess(ds: xr.Dataset, study: Study) -> xr.Dataset:
                 "field_temperatures_degC": list(study.fatigue.field_temperatures),
                 "field_cycles_per_day": study.fatigue.field_cycles_per_day,
                 "test_cycles_per_day": loop.cycles_per_day,
+                "field_dwell_min": study.fatigue.field_dwell,
+                "test_dwell_min": loop.dwell_min,
+                **af_attrs,
             },
         )
     return out

@@ -16,84 +16,147 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
 from matplotlib.patches import Circle, Polygon, Rectangle  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from warp.layout import PackageLayout  # noqa: E402
 
+DPI = 110
+
+SOLDER = "#3f6fb5"
 COLOURS = {
     "carrier": "#5b8c3a",
-    "copper": "#c27c3a",
     "die": "#6c7a89",
-    "bumps": "#b0b0b0",
-    "balls": "#b0b0b0",
+    "bumps": SOLDER,
+    "balls": SOLDER,
+    "passive_joints": SOLDER,
     "die_attach": "#e0c060",
     "heat_sink": "#d08a4a",
     "mold": "#2d2d2d",
-    "passive": "#8a6d5c",
+    "passives": "#8a6d5c",
+    "terminations": "#c0c0c0",
     "wire": "#e8c100",
 }
+"""Colour of each part (design.part_materials names; every die is "die"). Solder is blue
+so that bumps stand out against the mold they sit in."""
+MOLD_ALPHA = 0.35  # the mold body is drawn first, light, under the parts it embeds
 
 
 def png(fig) -> str:
     """Render and close a figure; base64 PNG text for an <img> data URI."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
     plt.close(fig)
     return base64.b64encode(buf.getvalue()).decode()
 
 
-def cross_section(layout: PackageLayout, title: str) -> str:
-    """The package cut in the x-z plane through the bump row nearest the centre."""
-    y_cut = _cut_plane(layout)
-    exaggerate = 4.0  # thin layers stay visible: z is drawn 4x
-    fig, ax = plt.subplots(figsize=(10, 3.2))
+EXAGGERATE = 4.0
+"""Heights are drawn this many times their width scale, so thin layers stay visible."""
+MIN_JOINT_PX = 8.0
+"""Below this drawn width (PNG pixels) the bumps get a detail panel at the outermost bump."""
 
-    def box(b, colour, z_scale=exaggerate, **kw):
+
+def cross_section(layout: PackageLayout, title: str, materials: dict[str, str]) -> str:
+    """The package cut in the x-z plane through the bump row nearest the centre, coloured
+    by part, with a legend naming each part's material (`materials`: part -> material, as
+    `design.part_materials` names them)."""
+    y_cut = _cut_plane(layout)
+    body = layout.body
+    z_lo = layout.balls.z0 if layout.balls is not None else layout.carrier.z0
+    x_span, z_span = body.x1 - body.x0 + 0.6, (body.z1 - z_lo + 0.1) * EXAGGERATE
+    width_in = 8.5  # the drawing, without the axis labels
+    detail = layout.bumps.diameter / x_span * width_in * DPI < MIN_JOINT_PX
+    rows = [width_in * z_span / x_span] + ([1.4] if detail else [])
+    fig, axes = plt.subplots(
+        len(rows), 1, figsize=(10, sum(rows) + 1.9), height_ratios=rows, layout="constrained"
+    )
+    ax, *rest = np.atleast_1d(axes)
+    legend = _draw_section(ax, layout, y_cut, materials)
+    ticks = np.arange(np.ceil(z_lo * 2) / 2, body.z1 + 0.01, 0.5)
+    ax.set_yticks(ticks * EXAGGERATE, [f"{t + 0.0:g}" for t in ticks])
+    ax.set_xlim(body.x0 - 0.3, body.x1 + 0.3)
+    ax.set_ylim((z_lo - 0.05) * EXAGGERATE, (body.z1 + 0.05) * EXAGGERATE)
+    ax.set_title(
+        f"{title}: cross-section at y = {y_cut:.2f} mm (heights drawn x{EXAGGERATE:g})",
+        fontsize=10,
+    )
+    for a in (ax, *rest):
+        a.set_aspect("equal")
+        a.set_xlabel("x (mm)")
+        a.set_ylabel("z (mm)")
+    if rest:  # a large body: the bumps at the die edge, up close
+        zoom = rest[0]
+        _draw_section(zoom, layout, y_cut, materials)
+        arrays = [d.bumps for d in layout.dies if d.bumps is not None]
+        edge, span = layout.bumps.xy[:, 0].max(), 40 * layout.bumps.diameter
+        zoom.set_xlim(edge - 0.7 * span, edge + 0.3 * span)
+        z0, z1 = min(a.z0 for a in arrays) - 0.1, max(a.z1 for a in arrays) + 0.2
+        zoom.set_ylim(z0 * EXAGGERATE, z1 * EXAGGERATE)
+        zoom.set_yticks([])
+        zoom.set_title("detail at the outermost bump (same scales)", fontsize=9)
+    handles = [Rectangle((0, 0), 1, 1, facecolor=c, edgecolor="k", lw=0.4) for c, _ in legend]
+    handles[0].set_alpha(MOLD_ALPHA)  # the mold body is drawn first, see-through
+    labels = [f"{m} ({', '.join(p)})" if m else ", ".join(p) for (_, m), p in legend.items()]
+    fig.legend(
+        handles,
+        labels,
+        loc="outside lower center",
+        ncol=3,
+        fontsize=8,
+        frameon=False,
+        title="material (parts)",
+        title_fontsize=8,
+    )
+    return png(fig)
+
+
+def _draw_section(ax, layout: PackageLayout, y_cut: float, materials: dict[str, str]) -> dict:
+    """Draw every part the plane y = y_cut cuts; returns {(colour, material): [parts]}."""
+    legend: dict[tuple[str, str], list[str]] = {}
+
+    def seen(key: str, part: str, label: str) -> str:
+        parts = legend.setdefault((COLOURS[key], materials.get(part, "")), [])
+        if label not in parts:
+            parts.append(label)
+        return COLOURS[key]
+
+    def box(b, part, label=None, key=None, **kw):
         if b.y0 <= y_cut <= b.y1:
+            colour = seen(key or part, part, label or part.replace("_", " "))
+            z0, height = b.z0 * EXAGGERATE, (b.z1 - b.z0) * EXAGGERATE
             ax.add_patch(
-                Rectangle(
-                    (b.x0, b.z0 * z_scale),
-                    b.x1 - b.x0,
-                    (b.z1 - b.z0) * z_scale,
-                    facecolor=colour,
-                    edgecolor="k",
-                    lw=0.4,
-                    **kw,
-                )
+                Rectangle((b.x0, z0), b.x1 - b.x0, height, fc=colour, ec="k", lw=0.4, **kw)
             )
 
-    box(layout.body, COLOURS["mold"], alpha=0.35)
-    box(layout.carrier, COLOURS["carrier"])
+    box(layout.body, "mold", alpha=MOLD_ALPHA)
+    if not layout.copper:  # a lead frame is its copper; the mold fills between the leads
+        box(layout.carrier, "carrier")
     for b in layout.copper:
-        box(b, COLOURS["copper"])
+        box(b, "carrier", "lead frame")
     for die in layout.dies:
-        box(die.box, COLOURS["die"])
+        box(die.box, die.name, key="die")
         if die.attach == "die-attach":
-            box(die.layer, COLOURS["die_attach"])
+            box(die.layer, "die_attach")
         for w in die.wires:
             if abs(w.start[1] - y_cut) < 0.3 or abs(w.end[1] - y_cut) < 0.3:
                 xs = [w.start[0], 0.5 * (w.start[0] + w.end[0]), w.end[0]]
                 zs = [w.start[2], w.apex_z, w.end[2]]
-                ax.plot(xs, np.array(zs) * exaggerate, color=COLOURS["wire"], lw=0.8)
-    box(layout.heat_sink, COLOURS["heat_sink"])
+                seen("wire", "wire", "bond wires, geometry only")
+                ax.plot(xs, np.array(zs) * EXAGGERATE, color=COLOURS["wire"], lw=0.8)
+    box(layout.heat_sink, "heat_sink", "heat sink")
     for p in layout.passives:
-        box(p.body, COLOURS["passive"])
-        for t in (*p.terminations, *p.joints):
-            box(t, COLOURS["bumps"])
-    joints = [layout.bumps] + ([layout.balls] if layout.balls is not None else [])
-    for j in joints:  # each array's row nearest the cut, drawn through the joint centres
+        box(p.body, "passives")
+        for t in p.terminations:
+            box(t, "terminations")
+        for j in p.joints:
+            box(j, "passive_joints", "passive joints")
+    joints = [("bumps", d.bumps) for d in layout.dies if d.bumps is not None]
+    joints += [("balls", layout.balls)] if layout.balls is not None else []
+    for part, j in joints:  # each array's row nearest the cut, drawn through the joint centres
         row = j.xy[:, 1][np.argmin(np.abs(j.xy[:, 1] - y_cut))]
+        seen(part, part, part)
         for x in j.xy[np.isclose(j.xy[:, 1], row), 0]:
-            ax.add_patch(_joint_outline(x, j.diameter / 2, j, exaggerate))
-    z_lo = layout.balls.z0 if layout.balls is not None else layout.carrier.z0
-    ticks = np.arange(np.ceil(z_lo * 2) / 2, layout.body.z1 + 0.01, 0.5)
-    ax.set_yticks(ticks * exaggerate, [f"{t + 0.0:g}" for t in ticks])
-    ax.set_xlim(layout.body.x0 - 0.3, layout.body.x1 + 0.3)
-    ax.set_ylim((z_lo - 0.05) * exaggerate, (layout.body.z1 + 0.05) * exaggerate)
-    ax.set_aspect("equal")
-    ax.set_xlabel("x (mm)")
-    ax.set_ylabel("z (mm)")
-    ax.set_title(f"{title}: cross-section at y = {y_cut:.2f} mm (heights drawn x4)", fontsize=10)
-    return png(fig)
+            ax.add_patch(_joint_outline(x, j.diameter / 2, j, EXAGGERATE))
+    return legend
 
 
 def _cut_plane(layout: PackageLayout) -> float:
@@ -104,7 +167,9 @@ def _cut_plane(layout: PackageLayout) -> float:
 def _joint_outline(x: float, half: float, joint, scale: float):
     z0, z1 = joint.z0 * scale, joint.z1 * scale
     if joint.shape == "cylinder":
-        return Rectangle((x - half, z0), 2 * half, z1 - z0, facecolor=COLOURS["bumps"], lw=0.3)
+        return Rectangle(
+            (x - half, z0), 2 * half, z1 - z0, facecolor=COLOURS["bumps"], edgecolor="k", lw=0.3
+        )
     pad = joint.pad_diameter / 2 * half / (joint.diameter / 2)
     zm = 0.5 * (z0 + z1)
     pts = [
@@ -118,8 +183,11 @@ def _joint_outline(x: float, half: float, joint, scale: float):
     return Polygon(pts, closed=True, facecolor=COLOURS["balls"], edgecolor="k", lw=0.3)
 
 
-def warpage_curves(series: list[tuple[str, np.ndarray, np.ndarray]], allowance_um) -> str:
-    """Warpage (um) against temperature for each run; the JEITA allowance as a band."""
+def warpage_curves(
+    series: list[tuple[str, np.ndarray, np.ndarray]], allowance_um, measured=None
+) -> str:
+    """Warpage (um) against temperature for each run; the JEITA allowance as a band; a
+    measured curve (label, temperatures, warpage) as black crosses when given."""
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
     if allowance_um is not None:
         ax.axhspan(-allowance_um, allowance_um, color="tab:green", alpha=0.08)
@@ -136,6 +204,9 @@ def warpage_curves(series: list[tuple[str, np.ndarray, np.ndarray]], allowance_u
         )
     for name, temps, warpage in series:
         ax.plot(temps, warpage, marker="o", ms=3, label=name)
+    if measured is not None:
+        label, temps, warpage = measured
+        ax.plot(temps, warpage, "kx--", ms=6, lw=0.8, label=label)
     ax.axhline(0.0, color="k", lw=0.5)
     ax.set_xlabel("temperature (degC)")
     ax.set_ylabel("warpage (um), + convex / - concave")
@@ -144,8 +215,13 @@ def warpage_curves(series: list[tuple[str, np.ndarray, np.ndarray]], allowance_u
     return png(fig)
 
 
+BOTTOM_VIEW = "package bottom (carrier side), seen from above through the package"
+"""How the surface maps are drawn: x right, y up, as in the layout; dz + is up."""
+
+
 def surface_maps(ds: xr.Dataset, steps: list[tuple[str, int | None]]) -> str:
-    """Contour maps of the package-bottom displacement (um) at the named steps."""
+    """Contour maps of the package-bottom displacement (um) at the named steps, each titled
+    with its step, its temperature and the side it is seen from (`BOTTOM_VIEW`)."""
     fig, axes = plt.subplots(
         1, len(steps), figsize=(4.8 * len(steps), 4.0), squeeze=False, layout="constrained"
     )
@@ -158,10 +234,12 @@ def surface_maps(ds: xr.Dataset, steps: list[tuple[str, int | None]]) -> str:
         dz = ds["surface_dz"].values[step].T  # (y, x)
         cs = ax.contourf(x, y, dz, levels=20, cmap="coolwarm")
         ax.contour(x, y, dz, levels=10, colors="k", linewidths=0.3)
-        fig.colorbar(cs, ax=ax, shrink=0.85, label="dz (um)")
+        fig.colorbar(cs, ax=ax, shrink=0.85, label="dz (um), + up (heat-sink side)")
         temp = float(ds["temperature"].values[step])
         warpage = float(ds["warpage"].values[step])
-        ax.set_title(f"{title}, {temp:g} degC: warpage {warpage:+.1f} um", fontsize=9)
+        ax.set_title(
+            f"{title}, {temp:g} degC: warpage {warpage:+.1f} um\n{BOTTOM_VIEW}", fontsize=9
+        )
         ax.set_aspect("equal")
         ax.set_xlabel("x (mm)")
         ax.set_ylabel("y (mm)")
@@ -194,9 +272,9 @@ def interface_stresses(table: dict[str, xr.Dataset]) -> str:
     return png(fig)
 
 
-def life_map(x, y, lives: xr.DataArray, kind: str, pitch_mm: float) -> str:
+def life_map(x, y, lives: xr.DataArray, kind: str, pitch_mm: float, flags: dict) -> str:
     """Joint-by-joint life (log colour) for each model with a result; the critical joint
-    of each model is ringed."""
+    of each model is ringed; `flags[model]` is a caveat line shown in red under its title."""
     models = [str(m) for m in lives["model"].values if np.isfinite(lives.sel(model=m)).any()]
     fig, axes = plt.subplots(
         1, len(models), figsize=(4.4 * len(models), 4.0), squeeze=False, layout="constrained"
@@ -206,7 +284,19 @@ def life_map(x, y, lives: xr.DataArray, kind: str, pitch_mm: float) -> str:
         sc = ax.scatter(x, y, c=np.log10(life), cmap="viridis_r", s=14, marker="o")
         j = int(np.nanargmin(life))
         ax.add_patch(Circle((x[j], y[j]), 0.6 * pitch_mm, fill=False, ec="red", lw=2))
-        ax.set_title(f"{model}\ncritical {kind} #{j}: {life[j]:.3g} cycles", fontsize=9)
+        flag = flags.get(model, "")
+        title = f"{model}\ncritical {kind} #{j}: {life[j]:.3g} cycles"
+        ax.set_title(title, fontsize=9, pad=14 if flag else 6)
+        ax.text(
+            0.5,
+            1.01,
+            flag,
+            transform=ax.transAxes,
+            ha="center",
+            va="bottom",
+            color="#a33",
+            fontsize=7,
+        )
         fig.colorbar(sc, ax=ax, shrink=0.85, label="log10 cycles")
         ax.set_aspect("equal")
         ax.set_xlabel("x (mm)")
@@ -220,10 +310,32 @@ def work_per_cycle(table: dict[str, np.ndarray]) -> str:
     for name, w in table.items():
         ax.plot(np.arange(1, len(w) + 1), w, marker="o", label=name)
     ax.set_xlabel("cycle")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("work density (MPa)")
     ax.set_title("critical bump: inelastic work per cycle", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
+    return png(fig)
+
+
+def warpage_over_cycles(series: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]) -> str:
+    """Warpage (um) through the thermal cycles of each run: (name, cycle position, warpage,
+    temperature degC) per run, the position counting cycles from the start of cycling."""
+    fig, (ax, temp) = plt.subplots(
+        2, 1, figsize=(7.5, 4.8), sharex=True, height_ratios=[3, 1], layout="constrained"
+    )
+    for name, position, warpage, temperature in series:
+        ax.plot(position, warpage, marker="o", ms=2.5, label=name)
+        temp.plot(position, temperature, lw=0.8)
+    ax.axhline(0.0, color="k", lw=0.5)
+    ax.set_ylabel("warpage (um)")
+    ax.set_title("warpage over the thermal cycles", fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    temp.set_ylabel("degC")
+    temp.set_xlabel("cycle (cycle n ends at n)")
+    temp.xaxis.set_major_locator(MaxNLocator(integer=True))
+    temp.grid(alpha=0.3)
     return png(fig)
 
 

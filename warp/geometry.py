@@ -15,6 +15,7 @@ import numpy as np
 
 from warp.errors import InputError
 from warp.layout import Box, DieLayout, JointArray, PackageLayout, PassiveLayout, Wire
+from warp.model_size import MAX_JOINTS, MIN_CELLS_PER_JOINT
 from warp.study import BumpArray, Die, DieAttach, Passive, Study
 
 GAP_WINDOW_MM = (0.03, 0.2)
@@ -33,18 +34,42 @@ PASSIVE_SIZES = {  # EIA code: length, width, thickness, termination band (mm)
 """Nominal MLCC dimensions (EIA/IEC 60384 case sizes; see studies/SOURCES.md)."""
 
 
+def grid_shape(size: tuple[float, float], pitch: float, margin: float) -> tuple[int, int]:
+    """Columns and rows of a centred array at `pitch` inside an edge `margin` (mm)."""
+    nx, ny = (int(math.floor((s - 2 * margin) / pitch + 1e-9)) + 1 for s in size)
+    return nx, ny
+
+
+def grid_count(
+    size: tuple[float, float], pitch: float, margin: float, pattern: str, rows: int
+) -> int:
+    """Number of joints `grid_positions` places, by arithmetic (no positions are built)."""
+    nx, ny = grid_shape(size, pitch, margin)
+    if pattern != "perimeter":
+        return nx * ny
+    return nx * ny - max(nx - 2 * rows, 0) * max(ny - 2 * rows, 0)
+
+
 def grid_positions(
     size: tuple[float, float], pitch: float, margin: float, pattern: str, rows: int
 ) -> np.ndarray:
-    """Centres of a centred array on a rectangle: full grid or `rows` perimeter rows."""
-    counts = [int(math.floor((s - 2 * margin) / pitch + 1e-9)) + 1 for s in size]
-    axes = [(np.arange(n) - (n - 1) / 2) * pitch for n in counts]
-    ii, jj = np.meshgrid(np.arange(counts[0]), np.arange(counts[1]), indexing="ij")
-    keep = np.ones_like(ii, dtype=bool)
-    if pattern == "perimeter":
-        ring = np.minimum.reduce([ii, jj, counts[0] - 1 - ii, counts[1] - 1 - jj])
-        keep = ring < rows
-    return np.column_stack([axes[0][ii[keep]], axes[1][jj[keep]]])
+    """Centres of a centred array on a rectangle: full grid or `rows` perimeter rows.
+
+    Ordered by column (x), then row (y). A perimeter array builds its ring only, so
+    its cost follows the joint count, not the area it encloses.
+    """
+    nx, ny = grid_shape(size, pitch, margin)
+    if pattern == "perimeter" and nx > 2 * rows and ny > 2 * rows:
+        edge_cols = np.r_[0:rows, nx - rows : nx]
+        edge_rows = np.r_[0:rows, ny - rows : ny]
+        inner = np.arange(rows, nx - rows)
+        ii = np.concatenate([np.repeat(edge_cols, ny), np.repeat(inner, 2 * rows)])
+        jj = np.concatenate([np.tile(np.arange(ny), 2 * rows), np.tile(edge_rows, len(inner))])
+        order = np.lexsort((jj, ii))
+        ii, jj = ii[order], jj[order]
+    else:
+        ii, jj = (a.ravel() for a in np.meshgrid(np.arange(nx), np.arange(ny), indexing="ij"))
+    return np.column_stack([(ii - (nx - 1) / 2) * pitch, (jj - (ny - 1) / 2) * pitch])
 
 
 def die_names(study: Study) -> list[str]:
@@ -143,7 +168,7 @@ def build_layout(study: Study) -> PackageLayout:
                 f"diameter {s.diameter} mm (balls.diameter), or the ball has no pad faces"
             )
         margin = s.edge_margin if s.edge_margin is not None else s.pitch
-        _check_joints("balls", s.pitch, s.diameter, margin, c.size, "carrier")
+        _check_joints("balls", s.pitch, s.diameter, margin, c.size, "carrier", s.pattern, s.rows)
         xy = grid_positions(c.size, s.pitch, margin, s.pattern, s.rows)
         balls = JointArray(
             "balls", xy, s.diameter, -s.height, 0.0, "truncated_sphere", np.zeros(len(xy), int)
@@ -205,7 +230,7 @@ def _bumps(study: Study, i: int, die: Die, layer: Box, copper, key: str) -> Join
         if b.pattern == "leads+pad":
             lf = study.carrier.leadframe
             inner = (min(lf.pad_size[0], die.size[0]), min(lf.pad_size[1], die.size[1]))
-            _check_joints(f"{key}.bumps", b.pitch, b.diameter, margin, inner, "die pad")
+            _check_joints(f"{key}.bumps", b.pitch, b.diameter, margin, inner, "die pad", "full", 1)
             xy = np.concatenate([xy, grid_positions(inner, b.pitch, margin, "full", 1)])
         half = np.array(die.size) / 2 - b.diameter / 2
         outside = np.any(np.abs(xy) > half + 1e-12, axis=1)
@@ -216,7 +241,8 @@ def _bumps(study: Study, i: int, die: Die, layer: Box, copper, key: str) -> Join
                 "lengthen carrier.leadframe.lead_length"
             )
     else:
-        _check_joints(f"{key}.bumps", b.pitch, b.diameter, margin, die.size, "die")
+        where = (die.size, "die", b.pattern, b.rows)
+        _check_joints(f"{key}.bumps", b.pitch, b.diameter, margin, *where)
         xy = grid_positions(die.size, b.pitch, margin, b.pattern, b.rows)
     return JointArray(
         "bumps", xy, b.diameter, layer.z0, layer.z1, "cylinder", np.full(len(xy), i + 1)
@@ -426,12 +452,32 @@ def _passive(study, i, p: Passive, carrier: Box, copper, dies, heat_sink: Box) -
 
 
 def _check_joints(
-    name: str, pitch: float, diameter: float, margin: float, size: tuple, host: str
+    name: str,
+    pitch: float,
+    diameter: float,
+    margin: float,
+    size: tuple,
+    host: str,
+    pattern: str,
+    rows: int,
 ) -> None:
-    if pitch <= diameter:
+    """Refuse joints that touch, stick out of their host, or are too many to lay out.
+
+    Neighbours must keep CLEARANCE_MM between them: between bumps the mold (molded
+    underfill) has to flow, and a reflowed ball collapses wider than the free ball
+    the model draws, so balls drawn closer bridge. A narrower gap would also force
+    elements of its width into the bump-layer floor between every pair of bumps.
+    The count is taken by arithmetic, before any position is built.
+    """
+    gap = pitch - diameter
+    if gap < CLEARANCE_MM - 1e-9:
+        um = 1000 * abs(gap)
+        apart = f"leave {um:.3g} um between" if gap > 0 else f"overlap by {um:.3g} um"
         raise InputError(
-            f"{name}.pitch = {pitch}: neighbouring joints overlap; the pitch must exceed "
-            f"{name}.diameter = {diameter} mm"
+            f"{name}.pitch = {pitch}: joints {diameter} mm across ({name}.diameter) {apart} "
+            "neighbours; the pitch must be at least "
+            f"{diameter + CLEARANCE_MM:.6g} mm, for the {1000 * CLEARANCE_MM:g} um smallest "
+            "clearance between joints"
         )
     if margin < diameter / 2:
         raise InputError(
@@ -444,6 +490,13 @@ def _check_joints(
                 f"{name}: the joints do not fit on the {host}: its size {size[axis]} mm "
                 f"leaves no room inside an edge margin of {margin} mm ({name}.edge_margin)"
             )
+    count = grid_count(size, pitch, margin, pattern, rows)
+    if count > MAX_JOINTS:
+        raise InputError(
+            f"{name}.pitch = {pitch}: about {count:,} joints on the {host}, more than the "
+            f"{MAX_JOINTS:,} of one array warp can mesh (at least {MIN_CELLS_PER_JOINT} cells "
+            "each); enlarge the pitch or use a perimeter pattern"
+        )
 
 
 def model_symmetry(study: Study) -> str:

@@ -1,7 +1,9 @@
 """Load histories: the temperature points a study solves, with their times and phases.
 
-Temperatures in degC, times in s. The reflow profile follows the IPC/JEDEC
-J-STD-020 classification profile (reference-data.md 4.1, [S68], [S69]).
+Temperatures in degC, times in s. The reflow profile follows one revision of the
+IPC/JEDEC J-STD-020 classification profile throughout, `JSTD020_REVISION`
+(reference-data.md 4.1, [S69]): its classification temperatures and its profile
+limits; the defaults below also sit inside revision D's narrower limits ([S68]).
 """
 
 from __future__ import annotations
@@ -25,12 +27,14 @@ class Step:
 
     time: float  # s
     temperature: float  # degC
-    phase: str  # "mold-cooldown", "reflow", "power-on", "power-cycling"
+    phase: str  # "molding", "mold-cooldown", "reflow", "power-on", "power-cycling", ...
     label: str = ""  # profile corner name, e.g. "T_p"
     power: float | None = None
     dt: float = 0.0
-    cure: float = 1.0  # share of the mold's cure shrinkage reached (time-dependent runs)
+    cure: float = 1.0  # share of the mold's post-gel cure shrinkage reached
     cycle: int = 0  # thermal cycle the step belongs to (1-based; 0 outside cycling)
+    born: tuple[str, ...] = ()  # parts load-bearing from here, stress-free here (gel, solidus)
+    melted: tuple[str, ...] = ()  # joints melting here (heating past their solidus): no load
 
 
 @dataclass(frozen=True)
@@ -41,16 +45,18 @@ class ReflowProfile:
     t_smax: float
     t_liquidus: float
     peak: float
-    preheat_time: float = 90.0  # within 60-120 s (rev D) [S68]
-    time_near_peak: float = 30.0  # within 5 K of the peak: 30 s Pb-free [S68]
-    ramp_up: float = 2.0  # <= 3 K/s [S68]
-    ramp_down: float = 3.0  # <= 6 K/s [S68]
+    preheat_time: float = 90.0  # within 60-180 s (rev C) [S69]; 60-120 s in rev D [S68]
+    time_near_peak: float = 30.0  # within 5 K of the peak: 20-40 s Pb-free (rev C) [S69]
+    ramp_up: float = 2.0  # <= 3 K/s [S69]
+    ramp_down: float = 3.0  # <= 6 K/s [S69]
 
 
 PROFILES = {
     "jstd020-pbfree": dict(t_smin=150.0, t_smax=200.0, t_liquidus=217.0),
     "jstd020-snpb": dict(t_smin=100.0, t_smax=150.0, t_liquidus=183.0, time_near_peak=20.0),
-}
+}  # SnPb time within 5 K of the peak: 10-30 s (rev C) [S69]
+JSTD020_REVISION = "IPC/JEDEC J-STD-020C (July 2004)"
+"""The one revision whose classification temperatures and profile limits the profiles use."""
 
 
 def classification_peak(profile: str, thickness_mm: float, volume_mm3: float) -> float:
@@ -117,14 +123,20 @@ def _cooldown(study: Study, t0: float) -> list[Step]:
 
 
 def build_history(study: Study, package_thickness: float, package_volume: float) -> list[Step]:
-    """Steps: stress-free molding point, cool-down to room, then the reflow profile."""
+    """Steps: stress-free at gelation (molding temperature, no cure shrinkage yet), fully
+    cured at the molding temperature (the mold's post-gel chemical shrinkage applied),
+    cool-down to room, then the reflow profile."""
     p = study.process
     if p.room_temperature >= p.molding_temperature:
         raise InputError(
             f"process.room_temperature = {p.room_temperature}: must be below "
             f"process.molding_temperature = {p.molding_temperature} degC"
         )
-    steps = [Step(0.0, p.molding_temperature, "mold-cooldown", "T_mold"), *_cooldown(study, 0.0)]
+    steps = [
+        Step(0.0, p.molding_temperature, "molding", "T_mold", cure=0.0),
+        Step(0.0, p.molding_temperature, "molding", "T_cured", cure=1.0),
+        *_cooldown(study, 0.0),
+    ]
     if study.reflow.enabled:
         steps += reflow_steps(study, steps[-1].time, package_thickness, package_volume)
     if study.thermal.enabled:
@@ -220,54 +232,153 @@ def _dwell(
     return steps
 
 
-def process_history(
-    study: Study, solidus: float, package_thickness: float, package_volume: float
-) -> list[Step]:
-    """Time-dependent history: bumps solidify, the mold gels and cures, then reflow or cycling.
+ATTACHED_AT_START = ("bumps", "passive_joints")
+"""Joints that solidify at flip-chip attach, the history's start (the passive joints too:
+one assembly reflow)."""
 
-    Step 0 is the solidification of the bumps (stress-free assembly); the mold gels
-    at the first molding step (stress-free then) and shrinks as it cures.
+
+def process_history(
+    study: Study, solidus: dict[str, float], package_thickness: float, package_volume: float
+) -> list[Step]:
+    """Time-dependent history, stage by stage (the phase names):
+
+    - "flip-chip-attach": step 0 at the bump solidus (stress-free), cool to room;
+    - "molding": heat to the molding temperature, where the mold gels (born stress-free,
+      with the heat sink placed in the chase) and cures in the chase to `cure_at_molding`;
+    - "ejection": cool to room;
+    - "post-mold-cure": heat to the cure oven, dwell until the cure is complete;
+    - "mold-cooldown": cool to room, ending at "T_room" (straight after the in-mold cure
+      when `post_mold_cure` = 0; the cure then stays at `cure_at_molding`);
+    - "ball-attach" (balls and `process.ball_attach`): the J-STD-020 profile of
+      `reflow.profile`; the balls are born as it cools through their solidus;
+    - then the study's "reflow" and "cycling".
+
+    `solidus` (degC) holds each joint part of the package. Every crossing of a joint's
+    solidus is a step, where the joint melts (heating; no load until born again) or is
+    born stress-free with fresh state (cooling): the steps' `born` and `melted`.
     """
     p = study.process
-    if solidus <= p.molding_temperature:
-        raise InputError(
-            f"process.molding_temperature = {p.molding_temperature}: must lie below the bump "
-            f"solder's solidus, {solidus} degC"
-        )
-    steps = [Step(0.0, solidus, "assembly", "T_solidus", cure=0.0)]
-    steps += _ramp(
-        0.0,
-        solidus,
-        p.molding_temperature,
-        p.assembly_cooling_rate,
-        p.cooldown_step,
-        p.room_temperature,
-        "assembly",
-        cure=0.0,
-    )
-    t = steps[-1].time
-    steps += _dwell(
-        t, p.molding_temperature, p.molding_time, 3, "molding", "gelled", 0.0, p.cure_at_molding
-    )
-    t = steps[-1].time
+    room, mold = p.room_temperature, p.molding_temperature
+    pmc = mold if p.post_mold_cure_temperature is None else p.post_mold_cure_temperature
+    late = ("balls",) if "balls" in solidus and p.ball_attach else ()
+    melting = min(t for part, t in solidus.items() if part not in late)
+    for field, temp in (("molding_temperature", mold), ("post_mold_cure_temperature", pmc)):
+        if not room < temp < melting:
+            raise InputError(
+                f"process.{field} = {temp}: must lie above process.room_temperature = {room} "
+                f"and below the solidus of the joints then in the package, {melting} degC"
+            )
+
+    def ramp(temp1: float, rate: float, phase: str, label: str, cure: float) -> list[Step]:
+        t0, temp0 = steps[-1].time, steps[-1].temperature
+        return _ramp(t0, temp0, temp1, rate, p.cooldown_step, room, phase, label, cure=cure)
+
+    cure = p.cure_at_molding
+    steps = [Step(0.0, solidus["bumps"], "flip-chip-attach", "T_solidus", cure=0.0)]
+    steps += ramp(room, p.assembly_cooling_rate, "flip-chip-attach", "attached", 0.0)
+    steps += ramp(mold, p.heating_rate, "molding", "T_gel", 0.0)
+    steps[-1] = replace(steps[-1], born=("mold", "heat_sink"))
+    steps += _dwell(steps[-1].time, mold, p.molding_time, 3, "molding", "mold_cured", 0.0, cure)
     if p.post_mold_cure > 0:
-        steps += _dwell(
-            t,
-            p.molding_temperature,
-            p.post_mold_cure,
-            4,
-            "post-mold-cure",
-            "cured",
-            p.cure_at_molding,
-            1.0,
+        steps += ramp(room, p.cooldown_rate, "ejection", "ejected", cure)
+        steps += ramp(pmc, p.heating_rate, "post-mold-cure", "", cure)
+        steps += _dwell(steps[-1].time, pmc, p.post_mold_cure, 4, "post-mold-cure", "cured", cure)
+        cure = 1.0
+    steps += ramp(room, p.cooldown_rate, "mold-cooldown", "T_room", cure)
+    later = []
+    if late:
+        later += ball_attach_steps(
+            study, steps[-1].time, package_thickness, package_volume, solidus["balls"]
         )
-        t = steps[-1].time
-    steps += _cooldown(study, t)
     if study.reflow.enabled:
-        steps += reflow_steps(study, steps[-1].time, package_thickness, package_volume)
+        later += reflow_steps(study, (later or steps)[-1].time, package_thickness, package_volume)
     if study.cycling.enabled:
-        steps += cycling_steps(study, steps[-1].time)
-    return steps
+        later += cycling_steps(study, (later or steps)[-1].time)
+    steps += [replace(s, cure=cure) for s in later]
+    return _joint_events(_through(steps, set(solidus.values())), solidus, late)
+
+
+def ball_attach_steps(
+    study: Study, t_start: float, package_thickness: float, package_volume: float, solidus: float
+) -> list[Step]:
+    """The ball-attach reflow: the J-STD-020 profile of `reflow.profile` (its peak as for
+    the study's reflow), phase "ball-attach"; it must melt the ball solder (`solidus`, degC)."""
+    steps = reflow_steps(study, t_start, package_thickness, package_volume)
+    peak = max(s.temperature for s in steps)
+    if peak <= solidus:
+        raise InputError(
+            f"reflow.peak = {peak}: the ball-attach reflow peaks there and must melt the balls, "
+            f"whose solder's solidus is {solidus} degC"
+        )
+    return [replace(s, phase="ball-attach") for s in steps]
+
+
+def _through(steps: list[Step], melting: set[float]) -> list[Step]:
+    """The steps with a point "T_solidus" added wherever a ramp crosses one of the `melting`
+    temperatures (degC) between two points; time and cure interpolated linearly."""
+    out = steps[:1]
+    for prev, step in zip(steps[:-1], steps[1:], strict=True):
+        lo, hi = sorted((prev.temperature, step.temperature))
+        for temp in sorted(
+            (m for m in melting if lo + 1e-9 < m < hi - 1e-9),
+            reverse=step.temperature < prev.temperature,
+        ):
+            f = (temp - prev.temperature) / (step.temperature - prev.temperature)
+            out.append(
+                replace(
+                    step,
+                    time=prev.time + f * (step.time - prev.time),
+                    temperature=temp,
+                    label="T_solidus",
+                    cure=prev.cure + f * (step.cure - prev.cure),
+                )
+            )
+        out.append(step)
+    return out
+
+
+def _joint_events(steps: list[Step], solidus: dict[str, float], late: tuple) -> list[Step]:
+    """Mark where each joint is born and melts. A joint is attached from step 0, or, if
+    in `late`, from the first "ball-attach" step; from then on it is born at a point at or
+    below its solidus reached from above it (or at step 0), and melts at a point followed
+    by one above its solidus."""
+    start = {p: 0 for p in solidus}
+    for part in late:
+        start[part] = next(i for i, s in enumerate(steps) if s.phase == "ball-attach")
+    solid: set[str] = set()
+    out = []
+    for i, step in enumerate(steps):
+        born, melted = list(step.born), []
+        for part, temp in solidus.items():
+            if i < start[part]:
+                continue
+            if part in solid:
+                if i + 1 < len(steps) and steps[i + 1].temperature > temp:
+                    solid.discard(part)
+                    melted.append(part)
+            elif step.temperature <= temp and (i == 0 or steps[i - 1].temperature > temp):
+                solid.add(part)
+                born.append(part)
+        out.append(replace(step, born=tuple(born), melted=tuple(melted)))
+    return out
+
+
+def stress_free_states(steps: list[Step], parts: list[str]) -> dict[str, str]:
+    """Each part's stress-free state in words: where it was born (and born again, for a
+    joint that melts later); a part never born in the history is stress-free at step 0."""
+    start = steps[0]
+    out = {}
+    for part in parts:
+        births = [s for s in steps if part in s.born]
+        if not births:
+            first = f"{start.temperature:g} degC at {start.phase} (the bump solidus, step 0)"
+        elif births[0].phase == "molding":
+            first = f"gelation at {births[0].temperature:g} degC ({births[0].phase})"
+        else:
+            first = f"solidified at {births[0].temperature:g} degC ({births[0].phase})"
+        again = list(dict.fromkeys(s.phase for s in births[1:]))
+        out[part] = first + (f"; born again at its solidus in {', '.join(again)}" if again else "")
+    return out
 
 
 def cycling_steps(study: Study, t_start: float) -> list[Step]:

@@ -5,7 +5,8 @@ results (work density, inelastic strain per cycle, layer strain tensors) and
 judges whether the loop stabilised; `stabilised_loop` reads one cycle back as a
 `Loop`. Every fatigue model takes the same `Loop`, so the models can be
 compared: the cycle used is the first stabilised one (`loop_stabilised_cycle`)
-or, when the loop never stabilised, the last cycle simulated.
+or, when the loop never stabilised, the last cycle simulated (`FIRST_CYCLE` says
+how the open first cycle is treated).
 """
 
 from __future__ import annotations
@@ -24,6 +25,14 @@ SECONDS_PER_DAY = 86400.0
 LAYER_KEYS = ("work", "p", "ep", "strain")
 """Darveaux-layer series per joint: accumulated work (MPa), accumulated equivalent inelastic
 strain, inelastic and mechanical strain tensors."""
+FIRST_CYCLE = (
+    "cycle 1 starts from room temperature (a ramp up to the hot extreme, then hot dwell, "
+    "down, cold dwell, up), so it is an open loop holding the start-up ramp; it is never "
+    "taken as the stabilised loop (cycle n is compared with cycle n - 1 from n = 2 on, so "
+    "a 2-cycle run is judged against it) and is used only when it is the only cycle "
+    "simulated, then as the last cycle, not stabilised"
+)
+"""How the loop choice treats the first cycle, in words (results attrs, report, README)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,13 @@ class Loop:
     t_max_degC: float
     period_s: float
     dwell_min: float  # half-cycle dwell: the soak at each extreme
+
+    @property
+    def basis(self) -> str:
+        """Which cycle the lives rest on, in words."""
+        if self.stabilised:
+            return f"stabilised loop (cycle {self.cycle})"
+        return f"last cycle simulated (cycle {self.cycle}), loop not stabilised"
 
     @property
     def t_mean_degC(self) -> float:
@@ -112,6 +128,16 @@ def stabilised_loop(ds: xr.Dataset, kind: str, cycling: Cycling) -> Loop:
     )
 
 
+def averaging(cycling: Cycling) -> str:
+    """The Darveaux volume averaging of a run, in words (results attrs)."""
+    n, t = cycling.interface_elements, cycling.interface_layer
+    return (
+        f"Darveaux: volume average over the {n} swept element layer(s), {t / n * 1e3:g} um "
+        f"each, that make up the {t * 1e3:g} um next to the joint's critical bonded face "
+        "(whole element layers, as the constants were calibrated)"
+    )
+
+
 def add_cycles(
     ds: xr.Dataset, cycling: Cycling, layers: dict[str, dict[str, list]], bounds: list[int]
 ) -> None:
@@ -141,10 +167,8 @@ def add_cycles(
             name = f"{kind}_{suffix}"
             ds[name] = results.variable(name, values)
             ds[name].attrs["averaging_layer_mm"] = cycling.interface_layer
-        ds[f"{kind}_work_density"].attrs["averaging"] = (
-            "Darveaux: volume average over the elements whose centre lies within the layer of "
-            "the joint's critical bonded face"
-        )
+            ds[name].attrs["averaging_element_layers"] = cycling.interface_elements
+        ds[f"{kind}_work_density"].attrs["averaging"] = averaging(cycling)
     w = ds["bump_work_density"].values
     critical = int(np.argmax(w[-1]))
     change = np.abs(np.diff(w[:, critical])) / np.maximum(w[1:, critical], 1e-30)

@@ -143,6 +143,16 @@ class PackageLayout:
     passives: tuple[PassiveLayout, ...] = field(default=())
 
     @property
+    def terminal_zone(self) -> tuple[float, float, float, float]:
+        """(x0, x1, y0, y1) in mm over which warpage is measured (JESD22-B112, JEITA
+        ED-7306): the rectangle through the outermost ball centres, or the body without balls."""
+        if self.balls is None:
+            c = self.carrier
+            return c.x0, c.x1, c.y0, c.y1
+        (x0, y0), (x1, y1) = self.balls.xy.min(axis=0), self.balls.xy.max(axis=0)
+        return float(x0), float(x1), float(y0), float(y1)
+
+    @property
     def mold_floor(self) -> float:
         """The mold starts on the carrier top, or at z = 0 between lead-frame copper."""
         return 0.0 if self.copper else self.carrier.z1

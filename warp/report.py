@@ -1,14 +1,15 @@
 """`warp report`: one self-contained HTML file that compares runs, figures embedded.
 
 Each run is a results.nc (or the folder holding it). Fatigue lives are computed
-from the cycling data when a run lacks them; physics a run lacks is named in
-the report, never filled in.
+from the cycling data when a run lacks them (or predates their basis and
+caveats); physics a run lacks is named in the report, never filled in. A life
+from a loop that has not stabilised, or from a model used outside its
+calibration, carries its caveat next to the number.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,8 +18,12 @@ import numpy as np
 import xarray as xr
 
 from warp import __version__, atomic, fatigue, figures, results
+from warp.design import part_materials
 from warp.errors import InputError
 from warp.geometry import build_layout
+from warp.html_blocks import CSS, escape, image, number, section, table
+from warp.hysteresis import cycle_bounds
+from warp.measured import MeasuredWarpage, compare
 from warp.study import Study
 from warp.study_file import validate_study
 
@@ -48,16 +53,61 @@ def load_runs(paths: list[Path]) -> list[Run]:
         if "sweep_dims" in ds.attrs:
             for settings, case in results.split_sweep(ds):
                 name = ", ".join(f"{k}={v}" for k, v in settings.items())
-                runs.append(replace(_run(name, file, case), settings=settings))
+                runs.append(replace(_run(name, file, case, reassess=True), settings=settings))
         else:
             runs.append(_run(None, file, ds))
-    names = [r.name for r in runs]
+    return _told_apart(runs)
+
+
+def _told_apart(runs: list[Run]) -> list[Run]:
+    """Runs sharing a name get their folder and the study settings that differ among them
+    (up to two); the study id only if that is still not enough."""
+    out = []
+    for r in runs:
+        twins = [o for o in runs if o.name == r.name]
+        if len(twins) > 1:
+            mine = _flat(r.study.model_dump(mode="json"))
+            others = [_flat(o.study.model_dump(mode="json")) for o in twins if o is not r]
+            differ = [f"{k}={v}" for k, v in mine.items() if any(o.get(k) != v for o in others)]
+            more = [f"+{len(differ) - 2} more"] if len(differ) > 2 else []
+            tags = [_folder(r.path, [o.path for o in twins]), *differ[:2], *more]
+            label = ", ".join(t for t in tags if t)
+            r = replace(r, name=f"{r.name} [{label}]") if label else r
+        out.append(r)
+    names = [r.name for r in out]
     return [
-        Run(f"{r.name} [{r.ds.attrs['study_id'][:6]}]", r.path, r.ds, r.study)
+        replace(r, name=f"{r.name} [{r.ds.attrs['study_id'][:6]}]")
         if names.count(r.name) > 1
         else r
-        for r in runs
+        for r in out
     ]
+
+
+def _folder(path: Path, paths: list[Path]) -> str:
+    """The shortest tail of a results path (without "results.nc") that no other path shares."""
+
+    def parts(p: Path) -> tuple[str, ...]:
+        return p.parts[:-1] if p.name == "results.nc" else p.parts
+
+    mine = parts(path)
+    for n in range(1, len(mine) + 1):
+        if [parts(p)[-n:] for p in paths].count(mine[-n:]) == 1:
+            return "/".join(mine[-n:])
+    return ""
+
+
+def _flat(tree, prefix: str = "") -> dict:
+    """Dotted keys (list entries by index) to the leaf values of a study dump."""
+    if isinstance(tree, dict):
+        items = tree.items()
+    elif isinstance(tree, list) and tree and all(isinstance(v, dict) for v in tree):
+        items = enumerate(tree)
+    else:
+        return {prefix[:-1]: tree}
+    out = {}
+    for key, sub in items:
+        out.update(_flat(sub, f"{prefix}{key}."))
+    return out
 
 
 def _results_file(path: Path) -> Path:
@@ -69,13 +119,16 @@ def _results_file(path: Path) -> Path:
     return path / "results.nc"  # read() names it as missing
 
 
-def _run(name: str | None, file: Path, ds: xr.Dataset) -> Run:
+def _run(name: str | None, file: Path, ds: xr.Dataset, reassess: bool = False) -> Run:
+    """`reassess`: lives afresh (a combined sweep keeps only the attrs its cases share)."""
     try:
         study = validate_study(tomllib.loads(ds.attrs["study"]), source=f"{file} (study)")
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{file}: the embedded study is not TOML ({exc})") from None
-    if "fatigue_life" not in ds and "bump_work_density" in ds:
-        ds = ds.merge(fatigue.assess(ds, study))
+    stored = ds["fatigue_life"].attrs if "fatigue_life" in ds else {}
+    if "bump_work_density" in ds and (reassess or "life_basis" not in stored):  # or pre-caveats
+        lives = fatigue.assess(ds, study)
+        ds = ds.drop_vars(list(lives.data_vars), errors="ignore").merge(lives)
     return Run(name or study.study.name, file, ds, study)
 
 
@@ -101,72 +154,41 @@ def missing_physics(ds: xr.Dataset) -> list[str]:
     return missing
 
 
-def write(runs: list[Run], out: Path) -> None:
-    """Write the report by write-then-rename (warp.atomic), readable as the umask allows."""
-    atomic.write_text(out, build(runs))
+def write(runs: list[Run], out: Path, measured: MeasuredWarpage | None = None) -> None:
+    """Write the report by write-then-rename (warp.atomic), readable as the umask allows;
+    a measured warpage curve, when given, is overlaid and compared with every run."""
+    text = build(runs, measured)  # a bad comparison is refused before anything is written
+    atomic.write_text(out, text)
 
 
-def build(runs: list[Run]) -> str:
+def build(runs: list[Run], measured: MeasuredWarpage | None = None) -> str:
     """The whole report as one HTML string."""
     sections = [
         _overview(runs),
-        _section("Packages", _cross_sections(runs)),
-        _section("Warpage against temperature", _warpage(runs)),
-        _section("Package bottom at 25 degC and at peak reflow", _maps(runs)),
-        _section("Interface stresses (delamination risk)", _interfaces(runs)),
-        _section("Solder fatigue", _fatigue(runs)),
-        _section("Thermal", _thermal(runs)),
-        _section("Provenance", _provenance(runs)),
+        section("Packages", _cross_sections(runs)),
+        section("Warpage against temperature", _warpage(runs, measured)),
+        section("Warpage over the thermal cycles", _cycling_warpage(runs)),
+        section("Package bottom at 25 degC and at peak reflow", _maps(runs)),
+        section("Interface stresses (delamination risk)", _interfaces(runs)),
+        section("Solder fatigue", _fatigue(runs)),
+        section("Thermal", _thermal(runs)),
+        section("Provenance", _provenance(runs)),
     ]
     title = "warp report: " + (
         ", ".join(r.name for r in runs) if len(runs) <= 3 else f"{len(runs)} runs"
     )
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{_e(title)}</title><style>{CSS}</style></head><body>"
-        f"<h1>{_e(title)}</h1><p class='meta'>warp {__version__}, "
+        f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
+        f"<h1>{escape(title)}</h1><p class='meta'>warp {__version__}, "
         f"{dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}</p>"
         + "".join(sections)
         + "</body></html>\n"
     )
 
 
-CSS = """
-body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#222}
-h1{font-size:1.5em} h2{border-bottom:2px solid #ccc;margin-top:2em}
-table{border-collapse:collapse;margin:0.8em 0} td,th{border:1px solid #ccc;padding:3px 8px;
-text-align:right;font-size:0.9em} th{background:#f2f2f2} td:first-child{text-align:left}
-td{vertical-align:top}
-img{max-width:100%;display:block;margin:0.5em 0} .meta{color:#777} .missing{color:#a33}
-pre{background:#f6f6f6;padding:0.6em;font-size:0.8em;overflow:auto;max-height:30em}
-.note{color:#555;font-size:0.9em}
-"""
-
-
-def _e(text) -> str:
-    return html.escape(str(text))
-
-
-def _img(b64: str, alt: str) -> str:
-    return f"<img alt='{_e(alt)}' src='data:image/png;base64,{b64}'>"
-
-
-def _section(title: str, body: str) -> str:
-    return f"<h2>{_e(title)}</h2>{body}"
-
-
-def _table(header: list[str], rows: list[list]) -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
-
-
-def _fmt(value, spec: str = ".4g") -> str:
-    return "-" if value is None or not np.isfinite(value) else format(value, spec)
-
-
 def _room_step(ds: xr.Dataset) -> int | None:
-    return results.step_where(ds, "mold-cooldown", "T_room")
+    return results.room_step(ds)[0]
 
 
 def _peak_step(ds: xr.Dataset) -> int | None:
@@ -193,18 +215,27 @@ def metrics(r: Run) -> dict[str, float | None]:
 
 
 def _overview(runs: list[Run]) -> str:
-    rows, notes = [], []
+    rows, notes, caveats = [], [], []
     for r in runs:
-        values = metrics(r)
-        rows.append(
-            [r.name, r.study.variant, _fmt(jeita_allowance(r.study), "g")]
-            + [_fmt(v, ".4g") for v in values.values()]
-        )
+        cells = [number(v, ".4g") for v in metrics(r).values()]
+        shortest = fatigue.shortest(r.ds["fatigue_life"]) if "fatigue_life" in r.ds else None
+        if shortest is not None:
+            model, life = shortest
+            flags = fatigue.life_caveats(r.ds["fatigue_life"], model)
+            cells[-1] = f"{life:.4g} ({model})" + (" *" if flags else "")
+            if flags:
+                caveats.append(
+                    f"<li><b>{escape(r.name)}</b>: shortest bump life {life:.4g} "
+                    f"({escape(model)}): {escape('; '.join(flags))}</li>"
+                )
+        rows.append([r.name, r.study.variant, number(jeita_allowance(r.study), "g"), *cells])
         for item in missing_physics(r.ds):
-            notes.append(f"<li><b>{_e(r.name)}</b>: not computed: {_e(item)}</li>")
+            notes.append(f"<li><b>{escape(r.name)}</b>: not computed: {escape(item)}</li>")
     header = ["run", "variant", "JEITA allowance (um)", *metrics(runs[0])]
+    flagged = f"<p class='caveat'>* caveats</p><ul class='caveat'>{''.join(caveats)}</ul>"
     missing = f"<ul class='missing'>{''.join(notes)}</ul>" if notes else ""
-    return _section("Overview", _table(header, rows) + _trends(runs) + missing)
+    body = table(header, rows) + (flagged if caveats else "") + _trends(runs) + missing
+    return section("Overview", body)
 
 
 def _trends(runs: list[Run]) -> str:
@@ -230,7 +261,7 @@ def _trends(runs: list[Run]) -> str:
     table = {k: v for k, v in table.items() if v}
     if not table:
         return ""
-    return _img(figures.trends(x_key, table), "sweep trends")
+    return image(figures.trends(x_key, table), "sweep trends")
 
 
 def _powered_tj(ds: xr.Dataset) -> float | None:
@@ -263,13 +294,16 @@ def _detailed(runs: list[Run]) -> tuple[list[Run], str]:
 
 def _cross_sections(runs: list[Run]) -> str:
     shown, note = _detailed(runs)
-    return note + "".join(
-        _img(figures.cross_section(build_layout(r.study), r.name), f"cross-section of {r.name}")
-        for r in shown
-    )
+    parts = [note]
+    for r in shown:
+        layout = build_layout(r.study)
+        materials = {part: name for part, (_, name) in part_materials(r.study, layout).items()}
+        alt = f"cross-section of {r.name} with a colour legend by material"
+        parts.append(image(figures.cross_section(layout, r.name, materials), alt))
+    return "".join(parts)
 
 
-def _warpage(runs: list[Run]) -> str:
+def _warpage(runs: list[Run], measured: MeasuredWarpage | None = None) -> str:
     series = []
     for r in runs:
         ds = r.ds
@@ -300,7 +334,38 @@ def _warpage(runs: list[Run]) -> str:
         if allowance
         else "<p class='note'>No BGA balls: no JEITA allowance applies.</p>"
     )
-    return _img(figures.warpage_curves(series, allowance), "warpage against temperature") + note
+    if measured is None:
+        return (
+            image(figures.warpage_curves(series, allowance), "warpage against temperature") + note
+        )
+    zone = "over the terminal zone" if measured.zone == "terminal" else "over the whole body"
+    label = f"measured: {measured.name} ({zone})"
+    figure = figures.warpage_curves(
+        series, allowance, (label, measured.temperature_degC, measured.warpage_um)
+    )
+    return image(figure, "warpage against temperature") + note + _measured_table(runs, measured)
+
+
+def _measured_table(runs: list[Run], measured: MeasuredWarpage) -> str:
+    """Computed minus measured at every measured temperature, for each run."""
+    compared = [(r.name, compare(r.ds, measured)) for r in runs if "warpage" in r.ds]
+    rows = []
+    for k, temp in enumerate(measured.temperature_degC):
+        cells = [f"{temp:g}", compared[0][1].branch[k], number(measured.warpage_um[k], ".1f")]
+        for _, c in compared:
+            cells += [number(c.computed_um[k], ".1f"), number(c.difference_um[k], "+.1f")]
+        rows.append(cells)
+    head = ["T (degC)", "branch", "measured (um)"]
+    for name, _ in compared:
+        head += [f"{name} computed (um)", f"{name} computed - measured (um)"]
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return (
+        f"<h3>Computed against measured ({escape(measured.name)})</h3><table><tr>"
+        + "".join(f"<th>{escape(h)}</th>" for h in head)
+        + f"</tr>{body}</table><p class='note'>In warp's sign convention (positive = convex); "
+        "each measured point is compared with the computed reflow profile's heating or "
+        "cooling branch, interpolated in temperature.</p>"
+    )
 
 
 def _maps(runs: list[Run]) -> str:
@@ -309,20 +374,68 @@ def _maps(runs: list[Run]) -> str:
     for r in shown:
         if "surface_dz" not in r.ds:
             continue
-        steps = [("25 degC", _room_step(r.ds)), ("peak reflow", _peak_step(r.ds))]
-        parts.append(f"<h3>{_e(r.name)}</h3>" + _img(figures.surface_maps(r.ds, steps), "maps"))
+        room = results.room_step(r.ds)[1].removesuffix(" at")
+        steps = [
+            (room or "at room temperature", _room_step(r.ds)),
+            ("peak reflow", _peak_step(r.ds)),
+        ]
+        maps = figures.surface_maps(r.ds, steps)
+        parts.append(
+            f"<h3>{escape(r.name)}</h3>" + image(maps, f"maps of the {figures.BOTTOM_VIEW}")
+        )
     if len(parts) == 1:
         return "<p class='missing'>No run computed mechanics.</p>"
-    return "".join(parts)
+    view = (
+        f"<p class='note'>Each map shows the {figures.BOTTOM_VIEW}: x right and y up as in the "
+        "layout, dz positive up (toward the heat-sink side).</p>"
+    )
+    return view + "".join(parts)
+
+
+def _cycling_warpage(runs: list[Run]) -> str:
+    """Warpage through the cycles, against the cycle count (cycle n ends at n)."""
+    series = []
+    for r in runs:
+        ds = r.ds
+        if "warpage" not in ds or "cycling" not in set(ds["phase"].values):
+            continue
+        bounds = cycle_bounds(ds)
+        steps = np.arange(bounds[0], bounds[-1] + 1)
+        time = ds["time"].values
+        position = np.interp(time[steps], time[bounds], np.arange(len(bounds)))
+        warpage, temperature = ds["warpage"].values[steps], ds["temperature"].values[steps]
+        series.append((r.name, position, warpage, temperature))
+    if not series:
+        return "<p class='missing'>No run has thermal cycling.</p>"
+    return image(figures.warpage_over_cycles(series), "warpage over the thermal cycles")
 
 
 def _interfaces(runs: list[Run]) -> str:
     table = {r.name: r.ds for r in runs if "peel_stress_max" in r.ds}
     if not table:
         return "<p class='missing'>No run computed interface stresses.</p>"
-    return _img(figures.interface_stresses(table), "interface stresses") + (
-        "<p class='note'>Peak over the load history. Free-edge corners are singular: "
+    return (
+        image(figures.interface_stresses(table), "interface stresses")
+        + "<p class='note'>Peak over the load history. Free-edge corners are singular: "
         "compare designs meshed alike, not absolute values.</p>"
+        + _mesh_warning([r for r in runs if r.name in table])
+    )
+
+
+def _mesh_warning(runs: list[Run]) -> str:
+    """A warning when the runs were meshed with different controls or element degrees."""
+    if len({(r.study.mesh, r.study.solver.element_degree) for r in runs}) < 2:
+        return ""
+    items = "".join(
+        f"<li>{escape(r.name)}: {r.ds.attrs.get('mesh_cells', '?')} cells, refinement "
+        f"{r.study.mesh.refinement:g}, P{r.study.solver.element_degree}</li>"
+        for r in runs
+    )
+    return (
+        "<p class='caveat'>Warning: these runs were meshed with different [mesh] controls or "
+        "element degrees. Interface stresses peak at singular corners and grow as the mesh "
+        "there is refined, so the differences above are partly mesh, not design.</p>"
+        f"<ul class='caveat'>{items}</ul>"
     )
 
 
@@ -332,7 +445,7 @@ def _fatigue(runs: list[Run]) -> str:
         return "<p class='missing'>No run has thermal cycling with time-dependent materials.</p>"
     parts = [_ranking(cycled)]
     parts.append(
-        _img(
+        image(
             figures.work_per_cycle({r.name: _critical_work(r.ds) for r in cycled}),
             "work density per cycle",
         )
@@ -345,8 +458,10 @@ def _fatigue(runs: list[Run]) -> str:
                 continue
             pitch = _joint_pitch(r.study, kind)
             x, y = r.ds[f"{kind}_x"].values, r.ds[f"{kind}_y"].values
-            parts.append(f"<h3>{_e(r.name)}: {kind} life map</h3>")
-            parts.append(_img(figures.life_map(x, y, r.ds[name], kind, pitch), f"{kind} lives"))
+            flags = {m: _short_flags(r.ds, name, str(m)) for m in r.ds["model"].values}
+            parts.append(f"<h3>{escape(r.name)}: {kind} life map</h3>")
+            life_map = figures.life_map(x, y, r.ds[name], kind, pitch, flags)
+            parts.append(image(life_map, f"{kind} lives"))
         parts.append(_model_notes(r))
     return "".join(parts)
 
@@ -384,67 +499,77 @@ def _ranking(runs: list[Run]) -> str:
         af = r.ds.get("bump_acceleration_factor")
         af_value = float(np.nanmin(af.values)) if af is not None and np.isfinite(af).any() else None
         cells = [
-            f"{_fmt(v, '.3g')} (#{ranks[r.name, k]})" if v is not None else "n/a"
+            f"{number(v, '.3g')} (#{ranks[r.name, k]})"
+            + (" *" if fatigue.life_caveats(r.ds["fatigue_life"], models[k]) else "")
+            if v is not None
+            else "n/a"
             for k, v in enumerate(life[r.name])
         ]
-        rows.append([r.name, *cells, _fmt(spread, ".2g"), _fmt(af_value, ".3g")])
+        rows.append([r.name, *cells, number(spread, ".2g"), number(af_value, ".3g")])
     header = ["run", *models, "spread (max/min)", "field cycles per test cycle"]
+    unstable = "".join(
+        f"<p class='caveat'>{escape(r.name)}: {escape(r.ds['fatigue_life'].attrs['life_basis'])}; "
+        "every life of this run is provisional.</p>"
+        for r in runs
+        if not r.ds["fatigue_life"].attrs["fatigue_life_stabilised"]
+    )
     return (
         "<p>Critical-bump life in test cycles under each model (rank among the runs, 1 = "
         "longest). n/a: the model has no published constants for the solder.</p>"
-        + _table(header, rows)
+        + unstable
+        + table(header, rows)
+        + "<p class='caveat'>* provisional (the loop has not stabilised) or the model is "
+        "used outside its calibration: the run's notes below say which.</p>"
     )
+
+
+def _short_flags(ds: xr.Dataset, name: str, model: str) -> str:
+    """The caveats of one life map panel, in a few words."""
+    attrs = ds[name].attrs
+    flags = [] if attrs["fatigue_life_stabilised"] else ["provisional: loop not stabilised"]
+    flags += ["outside calibration"] if attrs.get(f"caveat_{model}") else []
+    return "; ".join(flags)
 
 
 def _model_notes(r: Run) -> str:
     attrs = r.ds["fatigue_life"].attrs
-    loop = int(attrs.get("loop_cycle", -1))
-    stable = "stabilised" if int(attrs.get("loop_stabilised", 0)) else "NOT yet stabilised"
-    items = [f"<li>loop: cycle {loop} ({stable})</li>"]
+    stable = "" if attrs["fatigue_life_stabilised"] else " class='caveat'"
+    items = [f"<li{stable}>lives from the {escape(attrs['life_basis'])}</li>"]
+    items.append(f"<li>first cycle: {escape(attrs['first_cycle'])}</li>")
     items += [
-        f"<li>{_e(k.removeprefix('model_'))}: {_e(v)}</li>"
+        f"<li>{escape(k.removeprefix('model_'))}: {escape(v)}</li>"
         for k, v in attrs.items()
         if k.startswith("model_")
     ]
+    for kind, name in (("bump", "fatigue_life"), ("ball", "ball_fatigue_life")):
+        if name in r.ds:
+            items += [
+                f"<li class='caveat'>{escape(k.removeprefix('caveat_'))} on {kind}s, outside its "
+                f"calibration: {escape(v)}</li>"
+                for k, v in r.ds[name].attrs.items()
+                if k.startswith("caveat_")
+            ]
     items += [
-        f"<li class='missing'>{_e(k.removeprefix('missing_'))}: {_e(v)}</li>"
+        f"<li class='missing'>{escape(k.removeprefix('missing_'))}: {escape(v)}</li>"
         for k, v in attrs.items()
         if k.startswith("missing_")
     ]
-    head = f"<p class='note'>{_e(r.name)}: models and constants</p>"
+    head = f"<p class='note'>{escape(r.name)}: models and constants</p>"
     return f"{head}<ul class='note'>{''.join(items)}</ul>"
 
 
 def _thermal(runs: list[Run]) -> str:
-    rows = []
-    for r in runs:
-        ds = r.ds
-        if "junction_temperature" not in ds:
-            continue
-        rows.append(
-            [
-                r.name,
-                _fmt(_powered_tj(ds), ".1f"),
-                f"{ds.attrs.get('power_W', '-')}",
-                *(
-                    _fmt(float(ds[n]) if n in ds else None, ".3g")
-                    for n in ("theta_jc", "theta_jb", "theta_ja")
-                ),
-            ]
-        )
+    thetas = ("theta_jc", "theta_jb", "theta_ja")
+    rows = [
+        [r.name, number(_powered_tj(r.ds), ".1f"), f"{r.ds.attrs.get('power_W', '-')}"]
+        + [number(float(r.ds[n]) if n in r.ds else None, ".3g") for n in thetas]
+        for r in runs
+        if "junction_temperature" in r.ds
+    ]
     if not rows:
         return "<p class='missing'>No run computed thermal physics.</p>"
-    return _table(
-        [
-            "run",
-            "Tj powered (degC)",
-            "power (W)",
-            "theta_jc (K/W)",
-            "theta_jb (K/W)",
-            "theta_ja (K/W)",
-        ],
-        rows,
-    )
+    header = ["run", "Tj powered (degC)", "power (W)", *(f"{n} (K/W)" for n in thetas)]
+    return table(header, rows)
 
 
 def _provenance(runs: list[Run]) -> str:
@@ -455,9 +580,9 @@ def _provenance(runs: list[Run]) -> str:
         rows = [["results", str(r.path)]]
         rows += [[k, str(r.ds.attrs[k])] for k in keys if k in r.ds.attrs]
         parts.append(
-            f"<h3>{_e(r.name)}</h3>"
-            + _table(["item", "value"], rows)
-            + f"<details><summary>study file</summary><pre>{_e(r.ds.attrs['study'])}</pre>"
+            f"<h3>{escape(r.name)}</h3>"
+            + table(["item", "value"], rows)
+            + f"<details><summary>study file</summary><pre>{escape(r.ds.attrs['study'])}</pre>"
             "</details>"
         )
     return "".join(parts)

@@ -18,7 +18,12 @@ from warp.errors import InputError
 SCHEMA_VERSION = "1"
 
 VARIABLES = {
-    "warpage": (("step",), "um", "signed warpage of the package bottom surface"),
+    "warpage": (
+        ("step",),
+        "um",
+        "signed warpage of the package bottom over the terminal zone (JESD22-B112, JEITA ED-7306)",
+    ),
+    "warpage_body": (("step",), "um", "signed warpage of the whole package bottom surface"),
     "coplanarity": (("step",), "um", "peak-to-valley of the seating surface about its plane"),
     "surface_dz": (("step", "x", "y"), "um", "out-of-plane displacement of the package bottom"),
     "bump_strain_eq": (("step", "bump"), "1", "volume-averaged von Mises mechanical strain"),
@@ -136,8 +141,10 @@ REQUIRED_ATTRS = (
 )
 WARPAGE_CONVENTION = (
     "peak-to-valley of the package bottom (carrier side) after removing the least-squares "
-    "plane; positive = convex (centre higher than corners seen from the top, heat-sink side "
-    "up), negative = concave; sign from the JEITA ED-7306 diagonal rule"
+    "plane, over the terminal zone (the rectangle through the outermost ball centres, or the "
+    "body without balls; the whole body is warpage_body); positive = convex (centre higher "
+    "than corners seen from the top, heat-sink side up), negative = concave; sign from the "
+    "JEITA ED-7306 diagonal rule"
 )
 
 
@@ -235,6 +242,20 @@ def step_where(ds: xr.Dataset, phase: str, label: str) -> int | None:
     """Index of the first step of a phase with a corner label, or None."""
     hits = np.flatnonzero((ds["phase"].values == phase) & (ds["label"].values == label))
     return int(hits[0]) if len(hits) else None
+
+
+ROOM_STEPS = (("ball-attach", "after ball attach at"), ("mold-cooldown", "after mold cool-down at"))
+"""Where the finished package first sits at room temperature: after ball attach in a
+time-dependent run, after the mold cool-down otherwise."""
+
+
+def room_step(ds: xr.Dataset) -> tuple[int | None, str]:
+    """Index of the finished package's room-temperature step and its description."""
+    for phase, text in ROOM_STEPS:
+        i = step_where(ds, phase, "T_room")
+        if i is not None:
+            return i, text
+    return None, ""
 
 
 def split_sweep(ds: xr.Dataset) -> list[tuple[dict, xr.Dataset]]:

@@ -11,14 +11,13 @@ stacks (`warp.mesh`, `warp.fem`) are imported when a run starts, not before.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import xarray as xr
 
-from warp import atomic, dataset, fatigue, hysteresis, results
+from warp import atomic, dataset, fatigue, hysteresis, outdir, results
 from warp.design import Design
 from warp.progress import Progress
 
@@ -36,24 +35,22 @@ class RunOutcome:
 def execute(
     design: Design, out_dir: Path, progress: Progress, write_fields: bool = True
 ) -> RunOutcome:
-    """Mesh, solve every step and probe; stage and publish the products (collective)."""
-    from warp.fem.backend import DOLFINX_VERSION, MPI, PACKAGING
+    """Mesh, solve every step and probe; stage and publish the products (collective).
+    The output folder is locked for the run: InputError, naming the holder, if another
+    warp command holds it (`warp.outdir`)."""
+    from warp.fem.backend import DOLFINX_VERSION, MPI, PACKAGING, PETSC_VERSION
 
     comm = MPI.COMM_WORLD
     st = design.study
-    staging = out_dir / f".staging-{st.study_id}"
-    if comm.rank == 0:
-        if staging.exists():
-            shutil.rmtree(staging)
-        staging.mkdir(parents=True)
-    comm.barrier()
-    try:
+    # one run per output folder; staging of killed earlier runs is removed, its own always
+    with outdir.staged(out_dir, st.study_id, comm) as staging:
         timings: dict[str, float] = {}
-        info, pm = _mesh(design, staging, progress, timings, comm)
+        info, pm = mesh_design(design, staging, progress, timings, comm)
         table = _solve(design, pm, progress, staging / "fields" if write_fields else None)
         table.attrs.update(
             dolfinx_version=DOLFINX_VERSION,
             dolfinx_packaging=PACKAGING,
+            petsc_version=PETSC_VERSION,
             mesh_cells=int(info.quality.cells),
             mesh_min_sige=info.quality.min_sige,
         )
@@ -70,13 +67,10 @@ def execute(
             results.write(ds, staging / "results.nc")
             atomic.publish(staging, out_dir, ["mesh", "fields"], last="results.nc")
         comm.barrier()
-    finally:
-        if comm.rank == 0 and staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
     return RunOutcome(ds, timings)
 
 
-def _mesh(design: Design, staging: Path, progress: Progress, timings: dict, comm):
+def mesh_design(design: Design, staging: Path, progress: Progress, timings: dict, comm):
     """The Gmsh mesh (written to staging/mesh) distributed as a DOLFINx PackageMesh."""
     from warp.fem.meshdata import from_gmsh
     from warp.mesh.model import generate, write_mesh
@@ -106,6 +100,7 @@ def _mesh(design: Design, staging: Path, progress: Progress, timings: dict, comm
 
 def _solve(design: Design, pm, progress: Progress, fields: Path | None) -> dataset.StepTable:
     """The elastic history, or the time-dependent process history."""
+    fields = fields if design.study.output.fields != "none" else None
     if design.study.process.time_dependent:
         from warp.fem.process_history import solve_process_history
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import typing
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -19,6 +18,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from warp import provenance
 
 MaterialValue = float | list[tuple[float, float]]
 
@@ -31,6 +32,9 @@ def _f(default: Any = ..., units: str = "", description: str = "", **kw: Any) ->
 class _Section(BaseModel):
     # allow_inf_nan: every float and int anywhere in a section (nested lists, tuples,
     # dicts, material tables) must be finite; upper bounds are declared per field.
+    # Types are strict where a study is read (warp.study_file.validate_study): a bool is
+    # true or false, a number never a bool or a text. Not here: the [sweep] sections
+    # validate TOML lists as tuples, which strict mode allows only in JSON input.
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
@@ -190,6 +194,10 @@ class Cycling(_Section):
     interface_layer: Length = _f(
         0.025, units="mm", le=1, description="Darveaux averaging layer at each joint interface"
     )
+    # Darveaux's 1.0-mil row averages 2 layers of 12.7 um; Syed's 25 um layer wants >= 2
+    interface_elements: int = _f(
+        2, ge=1, le=10, description="element layers swept through each averaging layer"
+    )
     stabilised: float = _f(
         0.02, gt=0, lt=1, description="work-density change between cycles that counts as stable"
     )
@@ -214,6 +222,14 @@ class Fatigue(_Section):
         (25.0, 75.0), units="degC", description="min and max of the field cycle (Norris-Landzberg)"
     )
     field_cycles_per_day: float = _f(1.0, gt=0, le=1440, units="1/day")  # one a minute
+    field_dwell: float = _f(
+        360.0, gt=0, le=1440, units="min", description="hot dwell of the field cycle (dwell form)"
+    )
+    acceleration: Literal["frequency", "dwell"] = _f(
+        "frequency",
+        description="Norris-Landzberg form: frequency ratio (Lall et al. SAC305 set, SnPb) or "
+        "hot-dwell ratio (Pan et al. SAC305 set)",
+    )
     darveaux: DarveauxConstants | None = _f(
         None, description="calibrated constants for every joint (default: the library's)"
     )
@@ -230,10 +246,18 @@ class Fatigue(_Section):
 
 class Process(_Section):
     molding_temperature: Temperature = _f(
-        175.0, units="degC", description="stress-free temperature of the molded assembly"
+        175.0,
+        units="degC",
+        description="the mold gels stress-free at it (in the elastic path, the whole package)",
     )
     room_temperature: Temperature = _f(25.0, units="degC")
-    cooldown_rate: float = _f(0.1, gt=0, le=100, units="K/s", description="cool-down after molding")
+    cooldown_rate: float = _f(
+        0.1,
+        gt=0,
+        le=100,
+        units="K/s",
+        description="cool-downs to room after molding (ejection) and after post-mold cure",
+    )
     cooldown_step: float = _f(
         25.0, gt=0, le=200, units="K", description="largest step between points"
     )
@@ -246,7 +270,15 @@ class Process(_Section):
         gt=0,
         le=100,
         units="K/s",
-        description="from bump solidification to the molding temperature",
+        description="flip-chip attach: from bump solidification to room temperature",
+    )
+    heating_rate: float = _f(  # chosen by us, not sourced: a strip on the mold platen
+        1.0,
+        gt=0,
+        le=100,
+        units="K/s",
+        description="time-dependent history: from room to the molding and post-mold-cure "
+        "temperatures",
     )
     molding_time: float = _f(120.0, gt=0, le=3600, units="s")  # transfer molding: 1-3 min
     cure_at_molding: float = _f(
@@ -257,7 +289,15 @@ class Process(_Section):
         ge=0,
         le=86400,
         units="s",
-        description="dwell at the molding temperature after molding",
+        description="dwell at post_mold_cure_temperature after ejection (0: no post-mold cure)",
+    )
+    post_mold_cure_temperature: Temperature | None = _f(
+        None, units="degC", description="post-mold cure oven (default: molding_temperature)"
+    )
+    ball_attach: bool = _f(
+        True,
+        description="time-dependent history, package with balls: attach them in a J-STD-020 "
+        "reflow (reflow.profile) after post-mold cure; false: they solidify with the bumps",
     )
     max_inelastic_increment: float = _f(
         0.005,
@@ -272,7 +312,10 @@ class Reflow(_Section):
     enabled: bool = _f(True)
     profile: Literal["jstd020-pbfree", "jstd020-snpb"] = _f("jstd020-pbfree")
     peak: Temperature | None = _f(
-        None, units="degC", description="peak (default 260 Pb-free, 235 SnPb)"
+        None,
+        units="degC",
+        description="peak (default: the J-STD-020C classification temperature of the body, "
+        "245-260 Pb-free, 225/240 SnPb)",
     )
     sample_step: float = _f(
         25.0, gt=0, le=200, units="K", description="largest step between points"
@@ -385,6 +428,9 @@ class MeshControls(_Section):
     min_quality: float = _f(
         0.02, gt=0, lt=1, description="refuse elements below this Gmsh minSIGE quality"
     )
+    allow_large: bool = _f(
+        False, description="mesh and solve a model estimated beyond this machine's memory"
+    )
 
 
 class Solver(_Section):
@@ -401,8 +447,21 @@ class Solver(_Section):
 
 
 class Output(_Section):
-    fields: bool = _f(True, description="write ParaView fields")
+    fields: Literal["all", "corners", "none"] = _f(
+        "all",
+        description="ParaView fields at every step, at the labelled profile corners and "
+        "cycle ends only, or none (true and false mean all and none)",
+    )
+    fields_precision: Literal["double", "single"] = _f(
+        "double", description="ParaView field values (and mesh) as 64- or 32-bit floats"
+    )
     surface_grid: int = _f(41, ge=5, le=401, description="points per side of surface_dz")
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _fields_switch(cls, value: Any) -> Any:
+        """The older on/off form of `fields`."""
+        return {True: "all", False: "none"}[value] if isinstance(value, bool) else value
 
 
 class Study(_Section):
@@ -460,69 +519,18 @@ class Study(_Section):
 
     @property
     def study_id(self) -> str:
-        """Content hash of the resolved study (12 hex digits)."""
+        """Content hash of the resolved study and of the material and fatigue libraries it
+        reads (12 hex digits): a changed library makes a new id, never a finished case."""
         text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        text += provenance.library_hash()
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
-    def to_toml(self, units: bool = False) -> str:
-        """The fully resolved study as TOML; with units, each value has a unit comment."""
-        return _toml(self.model_dump(mode="json", exclude_none=True), type(self), units)
+    def to_toml(self, units: bool = False, order: dict | None = None) -> str:
+        """The fully resolved study as TOML: every field, defaults included, and a field
+        left unset (None) as a `# key = (not set)` comment, TOML having no null. With
+        `units`, each value carries its unit (and an unset one its description) as a
+        comment. `order` (the raw study file) puts keys and sections in the file's order,
+        the others after them in schema order; names are written as given (UTF-8)."""
+        from warp.study_toml import to_toml
 
-
-# ---------------------------------------------------------------- TOML writer
-
-
-def _toml(data: dict, model: type[BaseModel] | None, units: bool, prefix: str = "") -> str:
-    scalars, tables, arrays = [], [], []
-    for key, value in data.items():
-        if isinstance(value, dict):
-            tables.append((key, value))
-        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            arrays.append((key, value))
-        else:
-            comment = ""
-            if units and model is not None and key in model.model_fields:
-                extra = model.model_fields[key].json_schema_extra or {}
-                if extra.get("units"):
-                    comment = f"  # {extra['units']}"
-            scalars.append(f"{_key(key)} = {_value(value)}{comment}")
-    out = "\n".join(scalars)
-    for key, value in tables:
-        name = f"{prefix}{_key(key)}"
-        body = _toml(value, _sub_model(model, key), units, prefix=f"{name}.")
-        out += f"\n\n[{name}]\n{body}" if body else f"\n\n[{name}]"
-    for key, items in arrays:  # arrays of tables: [[dies]] then its [dies.bumps]
-        name = f"{prefix}{_key(key)}"
-        for item in items:
-            body = _toml(item, _sub_model(model, key), units, prefix=f"{name}.")
-            out += f"\n\n[[{name}]]\n{body}"
-    return out.strip("\n") + "\n" if not prefix else out.strip("\n")
-
-
-def _section_type(annotation: Any) -> Any:
-    """The model inside list[...] or ... | None annotations."""
-    for arg in typing.get_args(annotation) or ():
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return arg
-    return annotation
-
-
-def _sub_model(model: type[BaseModel] | None, key: str) -> type[BaseModel] | None:
-    if model is None or key not in model.model_fields:
-        return None
-    sub = _section_type(model.model_fields[key].annotation)
-    return sub if isinstance(sub, type) and issubclass(sub, BaseModel) else None
-
-
-def _key(key: str) -> str:
-    return key if key.replace("_", "").replace("-", "").isalnum() else json.dumps(key)
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    return repr(value)
+        return to_toml(self.model_dump(mode="json"), type(self), units, order or {})

@@ -7,6 +7,9 @@ and unit from the schema in `warp.study`.
 
 from __future__ import annotations
 
+import json
+import math
+import re
 import tomllib
 import typing
 from collections.abc import Mapping, Sequence
@@ -17,16 +20,28 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from warp.errors import InputError
-from warp.study import Study, _section_type
+from warp.study import Study
+from warp.study_toml import section_type
 
 
 def read_raw(path: str | Path) -> dict:
-    """The study file as a raw TOML dict (InputError if missing or not TOML)."""
+    """The study file as a raw TOML dict (InputError if missing, unreadable, empty or not
+    TOML text)."""
     path = Path(path)
     try:
-        return tomllib.loads(path.read_text())
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: no such study file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder; give the study file (TOML) inside it") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a text file; a study file is TOML (UTF-8)") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the study file ({exc.strerror})") from None
+    if not text.strip():
+        raise InputError(f"{path}: the study file is empty")
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: TOML syntax error: {exc}") from None
 
@@ -42,27 +57,69 @@ def load_study(
     """
     raw = read_raw(path)
     raw.pop("sweep", None)
+    origins = {}  # dotted key -> where its value came from, the last one applied last
     for item in overrides:
-        apply_override(raw, item)
+        key = apply_override(raw, item)
+        origins.pop(key, None)
+        origins[key] = f"--set {item.strip()}"
     for key, value in (settings or {}).items():
         set_value(raw, key, value, f"settings[{key!r}]")
-    return validate_study(raw, source=str(path))
+        origins.pop(key, None)
+        origins[key] = f"settings[{key!r}]"
+    return validate_study(raw, source=str(path), origins=origins)
 
 
-def validate_study(raw: dict, source: str = "study") -> Study:
-    """Validate a raw study dict, turning the first pydantic error into an InputError."""
+def validate_study(
+    raw: dict, source: str = "study", origins: Mapping[str, str] | None = None
+) -> Study:
+    """Validate a raw study dict, turning the first pydantic error into an InputError.
+
+    Types are strict, in study files and `--set` alike: a boolean is true or false, a
+    number is a number (an integer where a float is expected, never a boolean or a text),
+    so `refinement = true` and `enabled = "yes"` are refused rather than read as 1.0 and
+    true. `origins` maps dotted keys set from outside the file (`--set`) to how they were
+    written; an error in such a key, inside a table it set, or in a rule on a table it
+    changed names that origin instead of `source`.
+    """
     try:
-        return Study.model_validate(raw)
+        # JSON input, where strict mode still reads a TOML array as a tuple
+        return Study.model_validate_json(json.dumps(raw, default=str), strict=True)
     except ValidationError as exc:
         errors = exc.errors()
         # a union (a material value, a PETSc option) fails once per member; a non-finite
         # number is the member error that explains the refusal
         err = next((e for e in errors if e["type"] == "finite_number"), errors[0])
-        raise InputError(f"{source}: {_describe(err, raw)}") from None
+        origin = _origin(err, raw, origins or {})
+        raise InputError(f"{origin or source}: {_describe(err, raw)}") from None
 
 
-def apply_override(raw: dict, item: str) -> None:
-    """Apply one `--set dotted.key=value` to a raw study dict (value parsed as TOML)."""
+def _origin(err: dict, raw: dict, origins: Mapping[str, str]) -> str | None:
+    """The override an error comes from: the one that set its key or a table holding it,
+    else one set inside it or inside the section whose rule failed (carrier.kind for the
+    carrier's rule on leadframe)."""
+    where = _input_loc(err["loc"], raw)
+    loc = ".".join(str(p) for p in where)
+    key = loc
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "value_error" and msg.startswith(f"{loc}."):
+        key = re.match(r"[^\s:=]+", msg).group()  # a rule on a table names its key first
+    latest_first = list(reversed(origins.items()))
+    for set_key, origin in latest_first:
+        if key == set_key or key.startswith(f"{set_key}."):
+            return origin
+    tables = [key] if key else []
+    if loc and loc != key and err["type"] == "value_error" and _model_at(where) is not None:
+        tables.append(loc)
+    for table in tables:
+        for set_key, origin in latest_first:
+            if set_key.startswith(f"{table}."):
+                return origin
+    return None
+
+
+def apply_override(raw: dict, item: str) -> str:
+    """Apply one `--set dotted.key=value` to a raw study dict (value parsed as TOML);
+    returns the dotted key."""
     key, sep, text = item.partition("=")
     key = key.strip()
     if not sep or not key:
@@ -72,6 +129,7 @@ def apply_override(raw: dict, item: str) -> None:
     except tomllib.TOMLDecodeError:
         value = text.strip()  # a bare word such as a material name
     set_value(raw, key, value, f"--set {key}")
+    return key
 
 
 def set_value(raw: dict, key: str, value: Any, origin: str) -> None:
@@ -113,6 +171,8 @@ def _describe(err: dict, raw: dict) -> str:
     if kind == "missing":
         return f"missing required key '{loc}'"
     value = err.get("input")
+    if isinstance(value, float) and not math.isfinite(value):
+        kind = "finite_number"  # an integer field refuses inf as a type; say why
     units = _units_of(where)
     unit = f" {units}" if units else ""
     msg = err["msg"]
@@ -146,7 +206,7 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
         field = model.model_fields.get(str(part))
         if field is None:
             return None
-        model = _section_type(field.annotation)
+        model = section_type(field.annotation)
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 

@@ -49,7 +49,9 @@ def test_cycling_results_follow_the_contract(cycled):
 def test_solder_accumulates_inelastic_strain_and_work(cycled):
     ds, _ = cycled
     p = ds.bump_inelastic_strain.values
-    assert np.all(np.diff(p, axis=0) >= -1e-12)  # accumulated: never decreases
+    rise = np.diff(p, axis=0)  # NaN across a melt: the re-born joint starts from zero
+    assert np.all(rise[np.isfinite(rise)] >= -1e-12)  # accumulated: never decreases
+    assert np.isnan(p[ds.temperature.values > 217.0]).all()  # molten bumps
     assert p[-1].min() > 0
     w = ds.bump_work_density.values
     assert np.all(w > 0) and np.all(ds.ball_work_density.values > 0)

@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 from support import ROOT, run_warp
 
+from warp import results
+from warp.figures import BOTTOM_VIEW
 from warp.report import JEITA_ALLOWANCE_UM, jeita_allowance
 from warp.study_file import load_study
 
@@ -92,6 +94,30 @@ def test_report_has_every_section_and_names_missing_physics(report):
     assert "study_id" in text and "[study]" in text  # provenance with the study file
 
 
+def test_report_says_what_the_numbers_rest_on(report):
+    text = report.read_text()
+    # the 2-cycle run: lives flagged beside the numbers, the model named
+    assert re.search(r"<td>[0-9.e+]+ \(syed_\w+\) \*</td>", text)  # overview
+    assert "last cycle simulated (cycle 2), loop not stabilised: provisional" in text
+    assert "every life of this run is provisional" in text
+    assert re.search(r"<td>[0-9.e+]+ \(#1\) \*</td>", text)  # ranking
+    assert (
+        "syed_energy on bumps, outside its calibration: fitted on board-level balls, applied "
+        "to flip-chip bumps; fitted with the sinh (Garofalo) creep law, run with the Anand "
+        "viscoplastic law" in text
+    )
+    assert "first cycle: cycle 1 starts from room temperature" in text
+    # maps say the side they are seen from; the cross-section has a legend; cycling plotted
+    assert f"alt='maps of the {BOTTOM_VIEW}'" in text and "25 degC, 25 degC" not in text
+    assert "with a colour legend by material" in text
+    assert "<h2>Warpage over the thermal cycles" in text
+    assert "alt='warpage over the thermal cycles'" in text
+    # the coarse and the cycled run share a name and differ in mesh refinement
+    assert re.search(r"single-chip reference \[coarse\d+/run, ", text)
+    assert re.search(r"single-chip reference \[cycling\d+/run, ", text)
+    assert "meshed with different [mesh] controls" in text
+
+
 def test_report_opens_in_a_headless_browser(report, tmp_path):
     probe = tmp_path / "probe.html"
     probe.write_text(report.read_text().replace("</body>", IMAGE_CHECK + "</body>"))
@@ -123,3 +149,28 @@ def test_report_refuses_bad_input(tmp_path, coarse_run):
     proc = run_warp("report", str(coarse_run), "--out", str(tmp_path / "r.pdf"))
     assert proc.returncode == 2 and "HTML" in proc.stderr
     assert not (tmp_path / "r.html").exists() and not (tmp_path / "r.pdf").exists()
+
+
+def test_a_measured_curve_is_overlaid_and_tabulated(tmp_path, coarse_run):
+    """Measured = computed + 10 um at three reflow temperatures: the table says -10.0."""
+    ds = results.read(coarse_run / "results.nc")
+    reflow = np.flatnonzero(ds["phase"].values == "reflow")
+    peak = reflow[np.argmax(ds["temperature"].values[reflow])]
+    picks = [reflow[1], peak]
+    lines = ["# sign = jeita", "# zone = terminal", "temperature_degC,warpage_um"]
+    lines += [f"{float(ds.temperature[i])},{float(ds.warpage[i]) + 10.0}" for i in picks]
+    csv = tmp_path / "moire.csv"
+    csv.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "measured.html"
+    proc = run_warp("report", str(coarse_run), "--out", str(out), "--measured", str(csv))
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text()
+    assert "Computed against measured (moire)" in text
+    assert text.count("<td>-10.0</td>") == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("25,1\n100,2\n")  # no sign convention stated
+    proc = run_warp(
+        "report", str(coarse_run), "--out", str(tmp_path / "b.html"), "--measured", str(bad)
+    )
+    assert proc.returncode == 2 and "sign" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "b.html").exists()

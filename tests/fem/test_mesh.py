@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import json
 
+import gmsh
+import numpy as np
 import pytest
 from meshcheck import mesh_study
-from support import STUDY, run_warp
+from scipy.spatial import cKDTree
+from support import SMALL, STUDY, run_warp
+
+from warp.design import resolve
+from warp.mesh import model as mesher
+from warp.mesh.session import GmshSession
+from warp.study_file import load_study
 
 PARTS = {"carrier", "die", "bumps", "mold", "heat_sink", "balls"}
 INTERFACES = {
@@ -102,3 +110,84 @@ def test_gap_design_window_ends_mesh_cleanly(gap):
     assert info.quality.volume_by_part_mm3["mold"] * 4 == pytest.approx(
         p.layout.part_volumes()["mold"], rel=1e-6
     )
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        ("quarter", []),  # 25 um in 2 element layers (Darveaux's 1.0-mil row, Syed)
+        ("full", ["cycling.interface_layer=0.0127", "cycling.interface_elements=1"]),  # 0.5 mil
+    ],
+    ids=["quarter-25um", "full-12.7um"],
+)
+def swept_ends(request):
+    """A time-dependent mesh of the small package and, at both bonded faces of every joint,
+    its pad area (mm^2), the volume of the cells whose centre lies within the averaging layer
+    (mm^3) and how many node heights that layer holds."""
+    symmetry, extra = request.param
+    p = resolve(load_study(STUDY, [*SMALL, f'mesh.symmetry="{symmetry}"', *extra]))
+    with GmshSession():
+        info = mesher.generate(p.study, p.layout, p.symmetry)
+        ends = {
+            part: _end_layers(info, part, joint, p.study.cycling.interface_layer)
+            for part, joint in (("bumps", p.layout.bumps), ("balls", p.layout.balls))
+        }
+    return p, info, ends
+
+
+def _end_layers(info, part: str, joint, layer: float) -> dict[str, np.ndarray]:
+    tags, xyz, _ = gmsh.model.mesh.getNodes()
+    at = dict(zip(tags.tolist(), np.reshape(xyz, (-1, 3)), strict=True))
+    nearest = cKDTree(joint.xy)
+    area = np.zeros((joint.count, 2))
+    volume = np.zeros((joint.count, 2))
+    heights: list[set] = [set() for _ in range(2 * joint.count)]
+    for vol in gmsh.model.getEntitiesForPhysicalGroup(*info.groups[part]):
+        for _, face in gmsh.model.getBoundary([(3, vol)], oriented=False):
+            bb = gmsh.model.getBoundingBox(2, abs(face))
+            for end, z in enumerate((joint.z0, joint.z1)):
+                if bb[5] - bb[2] < 1e-6 and abs(bb[2] - z) < 1e-6:
+                    centre = gmsh.model.occ.getCenterOfMass(2, abs(face))
+                    area[nearest.query(centre[:2])[1], end] += gmsh.model.occ.getMass(2, abs(face))
+        _, _, nodes = gmsh.model.mesh.getElements(3, vol)
+        tets = np.reshape(nodes[0], (-1, 4))
+        x = np.array([[at[n] for n in tet] for tet in tets])  # (cells, 4, 3)
+        size = (
+            np.abs(
+                np.einsum(
+                    "ij,ij->i", np.cross(x[:, 1] - x[:, 0], x[:, 2] - x[:, 0]), x[:, 3] - x[:, 0]
+                )
+            )
+            / 6
+        )
+        centre = x.mean(axis=1)
+        which = nearest.query(centre[:, :2])[1]
+        for end, z in enumerate((joint.z0, joint.z1)):
+            inside = np.abs(centre[:, 2] - z) < layer
+            np.add.at(volume[:, end], which[inside], size[inside])
+            for j, corners in zip(which[inside], x[inside, :, 2], strict=True):
+                heights[2 * j + end].update(np.round(corners, 9).tolist())
+    present = area[:, 0] > 0
+    counts = np.array([len(h) for h in heights]).reshape(-1, 2)
+    return {"area": area[present], "volume": volume[present], "heights": counts[present]}
+
+
+@pytest.mark.parametrize("part", ["bumps", "balls"])
+def test_the_cells_next_to_each_joint_face_are_whole_averaging_layers(swept_ends, part):
+    """Darveaux's procedure averages whole element layers of the calibrated thickness: the
+    cells centred within it fill pad area x thickness exactly, in interface_elements layers."""
+    p, _, ends = swept_ends
+    cycling = p.study.cycling
+    got = ends[part]
+    assert len(got["area"]) > 0
+    assert got["volume"] == pytest.approx(got["area"] * cycling.interface_layer, rel=1e-9)
+    assert np.all(got["heights"] == cycling.interface_elements + 1)
+
+
+def test_a_swept_time_dependent_mesh_keeps_the_designed_volumes(swept_ends):
+    p, info, _ = swept_ends
+    share = 4.0 if p.symmetry == "quarter" else 1.0
+    designed = p.layout.part_volumes()
+    for part, volume in info.quality.volume_by_part_mm3.items():
+        assert volume * share == pytest.approx(designed[part], rel=1e-9), part
+    assert info.quality.min_sige >= p.study.mesh.min_quality

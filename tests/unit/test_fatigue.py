@@ -46,6 +46,37 @@ def test_norris_landzberg_by_hand():
     assert slower < af  # slower field cycling creeps more per cycle: fewer field cycles
 
 
+def test_norris_landzberg_dwell_form_by_hand():
+    """Pan et al. SAC305: -40/125 with 15 min dwells in test, 25/75 with 6 h dwells in the
+    field: (165/50)^2.65 (15/360)^0.136 exp(2185 (1/348.15 - 1/398.15))."""
+    af = fatigue.norris_landzberg_dwell(
+        (-40.0, 125.0, 15.0), (25.0, 75.0, 360.0), 2.65, 0.136, 2185.0
+    )
+    expected = (165 / 50) ** 2.65 * (15 / 360) ** 0.136 * np.exp(2185 * (1 / 348.15 - 1 / 398.15))
+    assert af == pytest.approx(expected, rel=1e-12)
+    longer = fatigue.norris_landzberg_dwell(
+        (-40.0, 125.0, 15.0), (25.0, 75.0, 720.0), 2.65, 0.136, 2185.0
+    )
+    assert longer < af  # a longer hot dwell creeps more per cycle: fewer field cycles
+
+
+def test_each_acceleration_form_names_its_constants():
+    """The SAC305 frequency set is Lall et al.'s (Auburn), the dwell set Pan et al.'s."""
+    freq = fatigue.CONSTANTS["norris_landzberg"]["sac305"]
+    dwell = fatigue.CONSTANTS["norris_landzberg"]["sac305_dwell"]
+    assert (freq["form"], freq["n"], freq["m"], freq["Ea_k"]) == ("frequency", 2.3, 0.3, 4562.0)
+    assert freq["source"].startswith("Lall et al.")
+    assert (dwell["form"], dwell["n"], dwell["m"], dwell["Ea_k"]) == ("dwell", 2.65, 0.136, 2185.0)
+    assert "Pan" in dwell["source"]
+    ds, study = _cycled(4, 2, ['fatigue.acceleration="dwell"'])
+    af = fatigue.assess(ds, study)["bump_acceleration_factor"]
+    assert (
+        af.attrs["acceleration_form"] == "dwell"
+        and "sac305_dwell" in af.attrs["acceleration_constants"]
+    )
+    assert np.isfinite(af.values).all()
+
+
 def test_pure_shear_range_is_the_engineering_shear_range():
     g = 0.004  # engineering shear strain amplitude: xy tensor component g/2
     steps = np.zeros((5, 1, 6))
@@ -127,3 +158,62 @@ def test_snpb_and_calibrated_darveaux():
     life = fatigue.assess(ds, study)["fatigue_life"].sel(model="darveaux").values
     # 0.1 MPa: N0 = 1000, da/dN = 1e-4 mm/cycle, pad 0.1 mm: 1000 + 1000 cycles
     assert life[0] == pytest.approx(100.0 / 0.1 + study.dies[0].bumps.diameter / 1e-4)
+
+
+def test_lives_say_which_loop_they_rest_on():
+    ds, study = _cycled(3, -1, [])  # two cycles, the loop never stabilised
+    out = fatigue.assess(ds, study)
+    for name in ("fatigue_life", "bump_critical"):
+        attrs = out[name].attrs
+        assert attrs["fatigue_life_stabilised"] == 0 and attrs["loop_cycle"] == 2
+        assert attrs["life_basis"] == "last cycle simulated (cycle 2), loop not stabilised"
+    assert "room temperature" in out["fatigue_life"].attrs["first_cycle"]
+    flags = fatigue.life_caveats(out["fatigue_life"], "syed_energy")
+    assert flags[0] == "last cycle simulated (cycle 2), loop not stabilised: provisional"
+    ds.attrs["loop_stabilised_cycle"] = 2
+    attrs = fatigue.assess(ds, study)["fatigue_life"].attrs
+    assert attrs["fatigue_life_stabilised"] == 1
+    assert attrs["life_basis"] == "stabilised loop (cycle 2)"
+
+
+def test_a_model_outside_its_calibration_carries_a_caveat():
+    ds, study = _cycled(3, 2, [])  # SAC305 bumps solved with Anand
+    attrs = fatigue.assess(ds, study)["fatigue_life"].attrs
+    syed = attrs["caveat_syed_energy"]
+    assert "flip-chip bumps" in syed and "sinh (Garofalo) creep law" in syed and "Anand" in syed
+    assert "illustrative" in attrs["caveat_engelmaier"] and "snpb" in attrs["caveat_engelmaier"]
+    ds.attrs["laws"] = "mold: viscoelastic, bumps: garofalo, balls: garofalo"  # the run's laws
+    syed = fatigue.assess(ds, study)["fatigue_life"].attrs["caveat_syed_energy"]
+    assert "creep law" not in syed and "flip-chip bumps" in syed
+    assert "layer" not in syed  # 0.025 mm is Syed's layer
+
+
+def test_calibration_scope_by_joint_law_solder_and_layer():
+    syed, darveaux = fatigue.CONSTANTS["syed_energy"]["sac305"], fatigue.CONSTANTS["darveaux"]
+    assert fatigue.calibration_caveat(syed, "sac305", "ball", "garofalo", 0.025) == ""
+    assert "0.05 mm" in fatigue.calibration_caveat(syed, "sac305", "ball", "garofalo", 0.05)
+    assert fatigue.calibration_caveat(darveaux["snpb"], "snpb", "ball", "anand", 0.025) == ""
+    bumps = fatigue.calibration_caveat(darveaux["snpb"], "snpb", "bump", "anand", 0.025)
+    assert bumps == "fitted on board-level balls, applied to flip-chip bumps"
+    coffin = fatigue.CONSTANTS["coffin_manson"]["snpb"]
+    assert "test specimens" in fatigue.calibration_caveat(coffin, "snpb", "ball", "anand", 0.025)
+    for model in fatigue.MODELS:  # every constant set states what it was fitted on
+        for alloy, c in fatigue.CONSTANTS.get(model, {}).items():
+            assert {"fit", "solder", "joints"} <= set(c["calibration"]), (model, alloy)
+
+
+def test_the_summary_names_the_model_and_warns():
+    from warp import summary
+
+    ds, study = _cycled(3, -1, [])
+    ds = ds.assign_coords(bump_x=("bump", [0.0, 1.0, 2.0]), bump_y=("bump", [0.0, 0.0, 0.0]))
+    ds["bump_work_density"].attrs["averaging_layer_mm"] = 0.025
+    ds = ds.merge(fatigue.assess(ds, study))
+    text = summary.describe(ds.assign_coords(step=np.arange(10)))
+    assert "WARNING: hysteresis loop not stabilised after 2 cycles" in text
+    assert "bump fatigue life (PROVISIONAL)" in text
+    model, life = fatigue.shortest(ds["fatigue_life"])
+    assert life == float(ds["fatigue_life"].min())
+    assert f"shortest bump life (PROVISIONAL): {life:.3g} cycles by {model}" in text
+    line = next(x for x in text.splitlines() if x.strip().startswith("syed_energy"))
+    assert "outside calibration: fitted on board-level balls, applied to flip-chip bumps" in line

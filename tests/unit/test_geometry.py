@@ -41,3 +41,18 @@ def test_quarter_symmetry_needs_a_symmetric_crystal():
         model_symmetry(
             load_study(STUDY, ["materials.silicon.crystal_angle=30.0", 'mesh.symmetry="quarter"'])
         )
+
+
+def test_the_terminal_zone_runs_through_the_outermost_ball_centres():
+    lay = build_layout(load_study(STUDY))
+    x0, x1, y0, y1 = lay.terminal_zone
+    assert (x0, x1) == (lay.balls.xy[:, 0].min(), lay.balls.xy[:, 0].max())
+    assert (y0, y1) == (lay.balls.xy[:, 1].min(), lay.balls.xy[:, 1].max())
+    assert x1 < lay.carrier.x1
+    bare = build_layout(load_study(STUDY, ["balls.enabled=false"]))
+    assert bare.terminal_zone == (
+        bare.carrier.x0,
+        bare.carrier.x1,
+        bare.carrier.y0,
+        bare.carrier.y1,
+    )

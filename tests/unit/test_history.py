@@ -19,10 +19,13 @@ def steps():
     return build_history(load_study(STUDY), package_thickness=0.8, package_volume=115.0)
 
 
-def test_cooldown_starts_stress_free_and_ends_at_room(steps):
+def test_the_mold_gels_stress_free_cures_then_cools_to_room(steps):
+    gel, cured = steps[0], steps[1]
+    assert (gel.temperature, gel.label, gel.cure) == (175.0, "T_mold", 0.0)
+    assert (cured.temperature, cured.label, cured.cure) == (175.0, "T_cured", 1.0)
     cool = [s for s in steps if s.phase == "mold-cooldown"]
-    assert cool[0].temperature == 175.0 and cool[0].label == "T_mold"
     assert cool[-1].temperature == 25.0 and cool[-1].label == "T_room"
+    assert all(s.cure == 1.0 for s in steps[1:])  # the cure shrinkage stays after the cure
 
 
 def test_pbfree_profile_meets_jstd020(steps):
@@ -63,3 +66,15 @@ def test_no_step_exceeds_the_sample_step(steps):
 )
 def test_classification_peak_follows_table_4_2(thickness, volume, peak):
     assert classification_peak("jstd020-pbfree", thickness, volume) == peak
+
+
+def test_one_jstd020_revision_throughout():
+    """Revision C: SnPb 240 degC for thin small bodies, 225 otherwise; the study help says so."""
+    from warp.history import JSTD020_REVISION
+    from warp.study import Reflow
+
+    assert "020C" in JSTD020_REVISION
+    assert classification_peak("jstd020-snpb", 0.8, 115.0) == 240.0
+    assert classification_peak("jstd020-snpb", 3.0, 115.0) == 225.0
+    help_text = Reflow.model_fields["peak"].description
+    assert "235" not in help_text and "240" in help_text

@@ -53,14 +53,3 @@ def test_material_and_laws_use_the_moduli_of_their_temperature():
     assert (anand.shear, anand.bulk) == pytest.approx((at.shear, at.bulk), rel=1e-15)
     creep = laws.Garofalo.from_material(sac, 125.0)
     assert (creep.shear, creep.bulk) == pytest.approx((at.shear, at.bulk), rel=1e-15)
-
-
-def test_viscoelastic_bulk_is_glassy_and_branches_span_glassy_to_rubbery_shear():
-    mold = get_material("emc_muf_high_k")
-    law = laws.Viscoelastic.from_material(mold)
-    nu = float(mold.nu(25.0))
-    glassy = isotropic_moduli(mold.scalar("E_below_tg"), nu)
-    rubbery = isotropic_moduli(mold.scalar("E_above_tg"), nu)
-    assert law.bulk == pytest.approx(glassy.bulk, rel=1e-15)
-    assert law.shear_rubbery == pytest.approx(rubbery.shear, rel=1e-15)
-    assert law.relaxation_shear(0.0, law.reference) == pytest.approx(glassy.shear, rel=1e-12)

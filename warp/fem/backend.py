@@ -13,8 +13,10 @@ except ImportError:  # conda-forge or FEniCS image
 
 import dolfinx  # noqa: E402
 from mpi4py import MPI  # noqa: E402
+from petsc4py import PETSc  # noqa: E402
 
 DOLFINX_VERSION = dolfinx.__version__
+PETSC_VERSION = ".".join(map(str, PETSc.Sys.getVersion()))
 PACKAGING = "dolfinx-solver-real (PyPI)" if dolfinx_solver is not None else "system DOLFINx"
 
-__all__ = ["MPI", "DOLFINX_VERSION", "PACKAGING"]
+__all__ = ["MPI", "DOLFINX_VERSION", "PACKAGING", "PETSC_VERSION"]

@@ -1,8 +1,9 @@
 """The elastic load history: mold cool-down, reflow and powered steps (collective).
 
-Oven steps depend on the temperature only, so each distinct temperature is
-solved once, in ascending order, where the last factorisation preconditions
-best; powered steps solve the thermal model first and drive the mechanics with
+Oven steps depend on the temperature and the mold's cure only (its post-gel
+chemical shrinkage is a free strain, like the thermal one), so each distinct
+state is solved once, in ascending temperature, where the last factorisation
+preconditions best; powered steps solve the thermal model first and drive the mechanics with
 its cell temperatures (one-way).
 """
 
@@ -15,7 +16,7 @@ import numpy as np
 from warp.dataset import StepTable
 from warp.design import Design
 from warp.fem.elasticity import ThermoElasticModel
-from warp.fem.jesd51_solves import ThermalSolution, solve_jesd51
+from warp.fem.jesd51_solves import describe_thermal, solve_jesd51
 from warp.fem.meshdata import PackageMesh
 from warp.fem.output import write_history
 from warp.fem.package_probes import PackageProbes
@@ -29,27 +30,35 @@ def solve_elastic_history(
     """Every step of the design's history; ParaView fields into `fields` unless None."""
     st, steps = design.study, design.steps
     probes = _mechanics(design, pm, progress) if st.mechanics else None
+    shrinkage = design.materials["mold"].values.get("cure_shrinkage", 0.0)
     thermal = solve_jesd51(design, pm, progress) if st.thermal.enabled else None
     rows: list[dict] = [{} for _ in steps]
     frames: list[dict] = [{} for _ in steps]
     stats = []
 
-    def solve(temperature, hottest: float) -> tuple[dict, dict]:
+    def solve(temperature, hottest: float, cure: float) -> tuple[dict, dict]:
+        probes.model.chemical["mold"] = shrinkage * cure
         probes.model.set_temperature(temperature)
         stats.append(probes.model.solve())
         return probes.read(hottest), probes.fields() if fields else {}
 
     oven = [i for i, s in enumerate(steps) if s.power is None]
-    temperatures = sorted({round(steps[i].temperature, 9) for i in oven}) if probes else []
+    states = sorted({_state(steps[i]) for i in oven}) if probes else []
     powered = [i for i, s in enumerate(steps) if s.power is not None]
-    with progress.steps(len(temperatures) + len(powered), "load steps") as advance:
+    # the bar counts history steps, as the summary does: one solve finishes every step of
+    # its state at once
+    share = [sum(_state(steps[i]) == state for i in oven) for state in states]
+    with progress.steps(len(steps), "load steps") as advance:
         cache = {}
-        for temp in temperatures:
-            cache[temp] = solve(temp, temp)
-            advance(f"{temp:6.1f} degC ({stats[-1].iterations} CG its)")
+        for k, (temp, cure) in enumerate(states):
+            cache[temp, cure] = solve(temp, temp, cure)
+            its = stats[-1].iterations
+            advance(f"{temp:6.1f} degC (solve {k + 1}/{len(states)}, {its} CG its)", share[k])
+        if oven and not states:  # no mechanics: the junction follows the oven, nothing to solve
+            advance(f"{len(oven)} oven steps", len(oven))
         for i in oven:
             temp = steps[i].temperature
-            row, frame = cache.get(round(temp, 9), ({}, {}))
+            row, frame = cache.get(_state(steps[i]), ({}, {}))
             rows[i], frames[i] = dict(row, junction_temperature=temp), dict(frame, temperature=temp)
         for i in powered:
             step, model = steps[i], thermal.model
@@ -58,16 +67,17 @@ def solve_elastic_history(
             else:
                 model.advance(step.dt, step.power)
             tj = model.junction_temperature()
-            row, frame = solve(model.cell_temperatures(), tj) if probes else ({}, {})
+            row, frame = solve(model.cell_temperatures(), tj, step.cure) if probes else ({}, {})
             rows[i] = dict(row, junction_temperature=tj)
             frames[i] = dict(frame, temperature=model.T.x.array.copy())
             advance(f"{step.phase} Tj {tj:6.1f} degC")
     if fields:
         write_history(
             pm,
-            [s.time for s in steps],
+            steps,
             frames,
             fields,
+            st.output,
             probes.functions if probes else None,
             thermal.model.V if thermal else None,
         )
@@ -87,8 +97,13 @@ def solve_elastic_history(
             run_iterations_max=int(np.max([s.iterations for s in stats])),
         )
     if thermal:
-        _describe_thermal(table, design, thermal, mechanics=probes is not None)
+        describe_thermal(table, design, thermal, mechanics=probes is not None)
     return table
+
+
+def _state(step) -> tuple[float, float]:
+    """What an oven step's elastic state depends on: temperature and the mold's cure."""
+    return round(step.temperature, 9), step.cure
 
 
 def _mechanics(design: Design, pm: PackageMesh, progress: Progress) -> PackageProbes:
@@ -119,22 +134,3 @@ def _describe_mechanics(table: StepTable, design: Design, probes: PackageProbes)
         solver=" ".join(f"-{k} {v}" for k, v in solver.items()),
         stress_free_temperature_degC=design.study.process.molding_temperature,
     )
-
-
-def _describe_thermal(
-    table: StepTable, design: Design, thermal: ThermalSolution, mechanics: bool
-) -> None:
-    """The JESD51 metrics and the thermal model's provenance."""
-    model = thermal.model
-    table.theta, table.heat_out_W = thermal.theta, thermal.heat_out_W
-    table.attrs.update(
-        thermal_element=f"P{design.study.thermal.element_degree} Lagrange tetrahedra",
-        thermal_dofs=int(model.V.dofmap.index_map.size_global),
-        power_W=float(model.power),
-    )
-    if not mechanics:
-        table.attrs.update(
-            dofs=table.attrs["thermal_dofs"],
-            element=table.attrs["thermal_element"],
-            solver="CG/Cholesky (MUMPS), Picard on k(T)",
-        )

@@ -40,6 +40,7 @@ class ThermoElasticModel(MechanicsBase):
     ):
         super().__init__(pm, solver, symmetry, support_points)
         self.materials, self.stress_free = materials, stress_free_degC
+        self.chemical = {p: 0.0 for p in materials}  # linear chemical (cure) strain by part
         msh = pm.mesh
         q0 = dolfinx.fem.functionspace(msh, ("DG", 0))
         self.lam, self.mu = dolfinx.fem.Function(q0), dolfinx.fem.Function(q0)
@@ -76,7 +77,7 @@ class ThermoElasticModel(MechanicsBase):
         return 2 * self.mu * strain + self.lam * ufl.tr(strain) * ufl.Identity(3)
 
     def mechanical_strain(self):
-        """Total minus free thermal strain (UFL, valid in every part)."""
+        """Total minus free (thermal and chemical) strain (UFL, valid in every part)."""
         return eps(self.u) - ufl.diag(self.eth)
 
     def stress(self, part: str):
@@ -114,7 +115,7 @@ class ThermoElasticModel(MechanicsBase):
                 self.mu.x.array[cells] = mu
                 local = float(np.max(mat.E(temp), initial=-np.inf))
             self.moduli[part] = self.pm.mesh.comm.allreduce(local, op=MPI.MAX)
-            strain = mat.thermal_strain(temp, self.stress_free[part])
+            strain = mat.thermal_strain(temp, self.stress_free[part]) + self.chemical[part]
             self.eth.x.array.reshape(-1, 3)[cells] = strain
         self.temperature = (
             self.pm.mesh.comm.allreduce(float(np.max(temp_degC)), op=MPI.MAX)

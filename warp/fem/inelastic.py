@@ -5,9 +5,11 @@ Garofalo solder). At each time step the strain at the quadrature points goes
 through the laws (vectorised numpy), the stresses and consistent tangents are
 written into quadrature functions, and Newton's method finds the equilibrium;
 states are committed only when a step converges, so a step can be cut back
-and retried. The mold can be "born" at gelation: until then it is a soft
-stand-in, and afterwards it counts strain from its state at birth, so it is
-stress-free when it gels. Temperatures are uniform in each step (a chamber).
+and retried. A part can be "born" later (the mold at gelation, a joint when its
+solder solidifies): until then it is a soft stand-in carrying no load, and
+afterwards it counts strain from its state at birth, so it is stress-free then. A
+joint that melts becomes the soft stand-in again and forgets its history until it
+is born again. Temperatures are uniform in each step (a chamber).
 Units: mm, MPa, s, degC.
 """
 
@@ -46,7 +48,8 @@ target: tight enough to finish the step with it, no tighter (no oversolving)."""
 FLOWING = ("anand", "garofalo")
 """Laws whose tangent depends on the strain (viscoplastic solder)."""
 SOFT_SHARE = 1e-4
-"""Modulus of a part before its birth, as a share of its glassy modulus."""
+"""Modulus of a part before its birth or while molten, as a share of its modulus then (the
+molten stand-in E_molten of a solder above its solidus)."""
 
 
 def strain_tensor(v):
@@ -185,12 +188,25 @@ class InelasticModel(MechanicsBase):
             ps.birth = np.zeros((n, 6))
 
     def give_birth(self, part: str) -> None:
-        """The part becomes load-bearing now, stress-free in its present shape."""
+        """The part becomes load-bearing now, stress-free in its present shape at the present
+        temperature, with the fresh state of its law (a new joint: no inelastic strain, no
+        work, Anand s = s0)."""
         ps = self.parts[part]
-        ps.birth = self._point_strain(ps.rows)
+        ps.birth = self._point_strain(ps.rows) - self._free_strain(part, self.temperature)
         ps.law = self._law(part, self.temperature)
         ps.state = ps.law.initial_state(len(ps.rows))
+        ps.work = np.zeros(len(ps.rows))
+        ps.strain = None
         ps.born = True
+
+    def melt(self, part: str) -> None:
+        """The part (a joint above its solidus) carries no load from now on, as before its
+        birth, and keeps nothing of its history: `give_birth` makes it solid again."""
+        ps = self.parts[part]
+        ps.born = False
+        ps.state = {}
+        ps.work = np.zeros(len(ps.rows))
+        ps.strain = None
 
     # ------------------------------------------------------------ points
 
@@ -225,7 +241,7 @@ class InelasticModel(MechanicsBase):
                 continue
             f = self._free_strain(part, temp) + ps.birth
             free[ps.rows] = f
-            stress, c, new, work = ps.law.update(total - f, ps.state, dt, temp)
+            stress, c, new, work = ps.law.update(total - f, ps.state, dt, temp, self.temperature)
             sig[ps.rows] = stress
             tan[ps.rows] = c
             if "p" in new and len(ps.rows):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from warp import jesd51
+from warp.dataset import StepTable
 from warp.design import Design
 from warp.fem.meshdata import PackageMesh
 from warp.fem.thermal import HeatSource, ThermalModel
@@ -57,3 +58,22 @@ def solve_jesd51(design: Design, pm: PackageMesh, progress: Progress) -> Thermal
     model.set_environment(envs["operating"])
     model.T.x.array[:] = amb
     return ThermalSolution(model, theta, heat_out)
+
+
+def describe_thermal(
+    table: StepTable, design: Design, thermal: ThermalSolution, mechanics: bool
+) -> None:
+    """The JESD51 metrics and the thermal model's provenance."""
+    model = thermal.model
+    table.theta, table.heat_out_W = thermal.theta, thermal.heat_out_W
+    table.attrs.update(
+        thermal_element=f"P{design.study.thermal.element_degree} Lagrange tetrahedra",
+        thermal_dofs=int(model.V.dofmap.index_map.size_global),
+        power_W=float(model.power),
+    )
+    if not mechanics:
+        table.attrs.update(
+            dofs=table.attrs["thermal_dofs"],
+            element=table.attrs["thermal_element"],
+            solver="CG/Cholesky (MUMPS), Picard on k(T)",
+        )

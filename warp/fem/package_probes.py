@@ -1,6 +1,7 @@
 """Everything read from the mechanical model after a solve, by package name (collective).
 
-The bottom-surface grid (warpage, coplanarity), the bumps and balls (volume
+The bottom-surface grids (the whole body for the surface map and `warpage_body`, the
+terminal zone for `warpage`, JESD22-B112), the bumps and balls (volume
 averages and Darveaux layers), the ball tips and the interface tractions, each
 reported for the whole package: a quarter model reads every joint and grid point
 at its mirror image.
@@ -31,6 +32,11 @@ class PackageProbes:
         xx, yy = np.meshgrid(self.gx, self.gy, indexing="ij")
         grid = np.column_stack([xx.ravel(), yy.ravel(), np.zeros(xx.size)])
         self.bottom = PointProbe(pm.mesh, mirror(grid, sym))
+        x0, x1, y0, y1 = lay.terminal_zone
+        self.zx, self.zy = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
+        zxx, zyy = np.meshgrid(self.zx, self.zy, indexing="ij")
+        zone = np.column_stack([zxx.ravel(), zyy.ravel(), np.zeros(zxx.size)])
+        self.zone = PointProbe(pm.mesh, mirror(zone, sym))
         centres, self.bump_of = joint_map(lay.bump_centres, sym)
         self.bumps = JointAverages(model, "bumps", centres, joint_ends(lay, "bumps"))
         self.balls = self.tips = None
@@ -57,7 +63,10 @@ class PackageProbes:
         peel, shear = self.tractions.maxima()
         row = {
             "surface_dz": warpage.flatten(self.gx, self.gy, dz),
-            "warpage": warpage.signed_warpage(self.gx, self.gy, dz),
+            "warpage": warpage.signed_warpage(
+                self.zx, self.zy, self.zone(m.u, 2).reshape(n, n) * 1e3
+            ),
+            "warpage_body": warpage.signed_warpage(self.gx, self.gy, dz),
             "bump_strain_eq": self.bumps.strain_eq()[self.bump_of],
             "peel_stress_max": peel,
             "shear_stress_max": shear,

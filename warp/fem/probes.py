@@ -54,7 +54,8 @@ class JointAverages:
     """Volume averages over each joint (bump or ball) of one part.
 
     `centres` (n, 3) locate the joints; `ends` (n, 2) give the heights of the two
-    bonded faces of each, for averages over the layer next to them (Darveaux).
+    bonded faces of each, for averages over the element layers next to them
+    (Darveaux), which the mesher sweeps to the averaging-layer thickness.
     """
 
     def __init__(self, model, part: str, centres: np.ndarray, ends: np.ndarray):
@@ -72,6 +73,9 @@ class JointAverages:
         gaps = np.abs(mids[:, 2:3] - z_ends)
         self.near_end = np.argmin(gaps, axis=1)  # 0: lower bonded face, 1: upper
         self.end_distance = np.min(gaps, axis=1)
+        near_z = np.take_along_axis(z_ends, self.near_end[:, None], axis=1)
+        corners = pm.mesh.geometry.x[pm.mesh.geometry.dofmaps[0][self.cells], 2]
+        self.end_reach = np.max(np.abs(corners - near_z), axis=1)  # farthest corner, mm
         w = ufl.TestFunction(q0)
         dxp = model.dx(pm.groups[part][1])
         eps = model.mechanical_strain()
@@ -95,26 +99,38 @@ class JointAverages:
         return self._per_joint(self.cell_volume * cell_values[self.cells]) / self.volumes
 
     def face_averages(self, cell_values: np.ndarray, layer: float) -> np.ndarray:
-        """Darveaux averages over the cells whose centre lies within `layer` mm of each bonded
-        face: (joints, 2, ...) with face 0 the lower and 1 the upper; NaN where a face has
-        no such cell. Per-cell values may be scalars or vectors."""
-        weights = np.where(self.end_distance <= layer, self.cell_volume, 0.0)
+        """Darveaux averages over the whole element layers that make up the `layer` mm next
+        to each bonded face (the cells whose centre lies within it, each entirely inside):
+        (joints, 2, ...) with face 0 the lower and 1 the upper; NaN where a face has no
+        such cell. Per-cell values may be scalars or vectors. Collective."""
+        inside = self.end_distance < layer
+        weights = np.where(inside, self.cell_volume, 0.0)
         slot = 2 * self.joint + self.near_end
         values = cell_values[self.cells].reshape(len(self.cells), -1)
 
         def per_slot(w):
             return _allreduce(self.comm, np.bincount(slot, w, 2 * self.count), MPI.SUM)
 
+        straddling = np.count_nonzero(self.end_reach[inside] > layer + LEVEL_TOL_MM)
+        if self.comm.allreduce(straddling, op=MPI.SUM):
+            raise RunError(
+                f"the cells next to the joint interfaces are not whole element layers of "
+                f"{layer} mm (cycling.interface_layer): the joints were not swept for it"
+            )
         volume = per_slot(weights)
         if np.any(volume.reshape(-1, 2).max(axis=1) <= 0):
             raise RunError(
-                f"no element centre lies within {layer} mm of a joint interface; refine the "
-                "joints (mesh.layers.bump_gap) or widen cycling.interface_layer"
+                f"no element lies within {layer} mm of a joint interface "
+                "(cycling.interface_layer): the joints were not swept for it"
             )
         total = np.stack([per_slot(weights * v) for v in values.T], axis=-1)
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = np.where(volume[:, None] > 0, total / volume[:, None], np.nan)
         return mean.reshape(self.count, 2, *cell_values.shape[1:])
+
+
+LEVEL_TOL_MM = 1e-9
+"""How far a corner of an averaged cell may lie beyond the averaging layer (round-off)."""
 
 
 class InterfaceTractions:

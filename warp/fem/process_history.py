@@ -1,13 +1,25 @@
 """The time-dependent process history: viscoelastic mold, viscoplastic solder (collective).
 
-Bumps are stress-free at the solder solidus, the mold is born stress-free at
-gelation and shrinks as it cures; every planned step of the history is reached
-through adaptive substeps (`StepControl`), and each joint's Darveaux-layer
-series is kept for the per-cycle analysis (`warp.hysteresis`).
+The stages are those of `warp.history.process_history`: flip-chip attach, molding,
+ejection, post-mold cure, ball attach, then reflow and cycling. Parts are born where
+the history says (`Step.born`): the bumps, die and carrier are stress-free at the bump
+solidus (step 0), the mold and the heat sink it holds at gelation, the balls when they
+solidify at ball attach. A joint melts where the history heats it past its solidus
+(`Step.melted`): it carries no load, its strains are NaN, and it is born again
+stress-free with fresh state (Anand s = s0, no inelastic strain, no work) when it cools
+to its solidus, as a new joint is. Every planned step is reached through adaptive
+substeps (`StepControl`), and each joint's Darveaux-layer series is kept for the
+per-cycle analysis (`warp.hysteresis`).
+
+In the mold chase the package is free: the supports remove rigid-body motion only,
+as everywhere in the history. A chase that clamps the strip flat through the in-mold
+cure would hold the warpage at zero while the mold relaxes, so the in-mold and ejected
+warpage computed here is an upper bound on a clamped package's (`MOLD_CHASE`).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -15,14 +27,29 @@ import numpy as np
 from warp.dataset import StepTable
 from warp.design import Design
 from warp.fem.inelastic import InelasticModel
+from warp.fem.jesd51_solves import describe_thermal, solve_jesd51
 from warp.fem.meshdata import PackageMesh
 from warp.fem.output import write_history
 from warp.fem.package_probes import PackageProbes
 from warp.fem.step_control import StepControl
+from warp.history import stress_free_states
 from warp.progress import Progress
 from warp.symmetry import support_points
 
 SOLDER_PARTS = ("bumps", "balls", "passive_joints")
+JOINT_RESULTS = {"bumps": "bump", "balls": "ball"}
+"""Joint parts with per-joint results, and the prefix of their results-schema names."""
+MOLD_CHASE = (
+    "free in the chase: the supports remove rigid-body motion only, also during the "
+    "in-mold cure, so the in-mold and ejected warpage is an upper bound on that of a "
+    "package clamped flat in the chase (where the mold relaxes under the clamp)"
+)
+JOINT_REBIRTH = (
+    "a joint above its solidus carries no load (soft stand-in) and its strains are NaN; "
+    "cooling to its solidus it is born again stress-free with fresh state (Anand s = s0), "
+    "and its accumulated inelastic strain and work restart from zero; the per-cycle work "
+    "density and inelastic strain are differences within cycling, after the last re-birth"
+)
 
 
 def laws(design: Design) -> dict[str, str]:
@@ -44,8 +71,11 @@ def solve_process_history(
     """Every step of the design's process history; ParaView fields into `fields` unless None."""
     st, steps = design.study, design.steps
     law_of = laws(design)
-    solidus, gel = steps[0].temperature, st.process.molding_temperature
-    stress_free = {p: gel if p in ("mold", "heat_sink") else solidus for p in design.materials}
+    start = steps[0].temperature
+    first_birth = {}
+    for step in reversed(steps):
+        first_birth.update(dict.fromkeys(step.born, step.temperature))
+    stress_free = {p: first_birth.get(p, start) for p in design.materials}
     model = InelasticModel(
         pm,
         design.materials,
@@ -59,36 +89,46 @@ def solve_process_history(
         f"P{st.solver.element_degree} time-dependent mechanics: {model.dofs} DOFs, "
         f"{model.method} solver; laws: " + ", ".join(f"{k} {v}" for k, v in law_of.items())
     )
-    model.start(solidus, unborn=("mold",))
+    later = {p for step in steps[1:] for p in step.born} - set(steps[0].born)
+    model.start(start, unborn=tuple(p for p in design.materials if p in later))
     probes = PackageProbes(design, pm, model)
+    thermal = solve_jesd51(design, pm, progress) if st.thermal.enabled else None
     shrink = design.materials["mold"].values.get("cure_shrinkage", 0.0)
     layer = st.cycling.interface_layer
     table = StepTable()
     frames: list[dict] = []
 
     def record(temp: float, taken: list) -> None:
-        """The step just reached: probes, solver effort and the Darveaux layers."""
+        """The step just reached: probes, solver effort and the Darveaux layers; NaN for
+        the joints that carried no load over it (molten, or not attached yet)."""
+        row = {**probes.read(temp), **probes.inelastic()}
+        if thermal:  # the dies are unpowered in the oven and the chamber
+            row["junction_temperature"] = temp
+        layers = probes.joint_layers(layer)
+        for part, kind in JOINT_RESULTS.items():
+            if part in model.parts and not model.parts[part].born:
+                for key in (f"{kind}_strain_eq", f"{kind}_inelastic_strain"):
+                    row[key] = np.full_like(row[key], np.nan)
+                layers[kind] = {k: np.full_like(v, np.nan) for k, v in layers[kind].items()}
         table.append(
-            **probes.read(temp),
-            **probes.inelastic(),
+            **row,
             newton_iterations=sum(t.newton for t in taken),
             step_seconds=sum(t.seconds for t in taken),
             substeps=len(taken),
             inelastic_increment_max=max((t.inelastic_increment for t in taken), default=0.0),
         )
-        for kind, series in probes.joint_layers(layer).items():
+        for kind, series in layers.items():
             for key, values in series.items():
                 table.joint_layers.setdefault(kind, {}).setdefault(key, []).append(values)
         if fields:
             frames.append(dict(probes.fields(), temperature=temp))
 
-    record(solidus, [])
+    record(start, [])
     control = StepControl(st.process.max_inelastic_increment)
     stats = []
-    with progress.steps(len(steps) - 1, "time steps") as advance:
+    with progress.steps(len(steps), "load steps") as advance:  # as the summary counts them
+        advance(f"{steps[0].phase} {start:6.1f} degC (stress-free start)")
         for prev, step in zip(steps[:-1], steps[1:], strict=True):
-            if step.phase == "molding" and not model.parts["mold"].born:
-                model.give_birth("mold")  # gelation: the mold is stress-free now
 
             def cure(fraction, prev=prev, step=step):  # shrinkage grows with the cure
                 born = model.parts["mold"].born
@@ -102,6 +142,10 @@ def solve_process_history(
             )
             stats += taken
             record(step.temperature, taken)
+            for part in step.melted:  # heating past its solidus from here
+                model.melt(part)
+            for part in step.born:  # gelled, or solidified: stress-free here
+                model.give_birth(part)
             if step.label == "cycle_end":
                 table.cycle_bounds.append(len(table.rows["warpage"]) - 1)
             advance(
@@ -109,14 +153,20 @@ def solve_process_history(
                 f"({sum(s.newton for s in taken)} Newton its)"
             )
     if fields:
-        write_history(pm, [s.time for s in steps], frames, fields, probes.functions)
+        write_history(pm, steps, frames, fields, st.output, probes.functions)
     table.grid_x, table.grid_y, table.interfaces = probes.gx, probes.gy, probes.interfaces
+    if thermal:
+        describe_thermal(table, design, thermal, mechanics=True)
+        thermal.model.steady()
+        table.attrs["power_on_junction_temperature_degC"] = thermal.model.junction_temperature()
     table.attrs.update(
         dofs=int(model.dofs),
         element=f"P{st.solver.element_degree} Lagrange tetrahedra (vector); viscoelastic mold "
         "and viscoplastic solder at quadrature points",
         solver=" ".join(f"-{k} {v}" for k, v in model.solver_options().items()),
-        stress_free_temperature_degC=st.process.molding_temperature,
+        stress_free_state=json.dumps(stress_free_states(steps, list(design.materials))),
+        joint_rebirth=JOINT_REBIRTH,
+        mold_chase=MOLD_CHASE,
         laws=", ".join(f"{k}: {v}" for k, v in law_of.items()),
         run_steps=len(steps) - 1,
         run_substeps=len(stats),

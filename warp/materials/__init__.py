@@ -16,9 +16,11 @@ from pathlib import Path
 import numpy as np
 
 from warp.errors import InputError
+from warp.materials.ranges import check_values
 
 LIBRARY = Path(__file__).parent
 
+# each property also has its physical range, in ranges.RANGES
 PROPERTY_UNITS = {
     "E": "MPa",
     "nu": "1",
@@ -56,7 +58,8 @@ PROPERTY_UNITS = {
     "garofalo_C4": "K",
     "prony_shear": "s, 1",
     "shift_Ea_R": "K",
-    "shift_reference": "degC",
+    "wlf_c1": "1",
+    "wlf_c2": "K",
     "cure_shrinkage": "1",
 }
 LEVELS = {"V1", "V2", "C", "illustrative"}
@@ -73,10 +76,12 @@ class Table:
     def __init__(self, points: list[tuple[float, float]] | float):
         if np.isscalar(points):
             points = [(0.0, float(points))]
-        arr = np.asarray(points, dtype=float).reshape(-1, 2)
+        arr = np.asarray(points, dtype=float)
+        if arr.ndim != 2 or arr.shape[1] != 2 or len(arr) == 0:
+            raise ValueError("a table is a non-empty list of [x, value] rows")
         self.t, self.v = arr[:, 0], arr[:, 1]
         if np.any(np.diff(self.t) < 0):
-            raise ValueError("table temperatures must ascend")
+            raise ValueError("table rows must ascend in their first column")
 
     def __call__(self, temp: np.ndarray | float) -> np.ndarray:
         temp = np.asarray(temp, dtype=float)
@@ -146,7 +151,14 @@ class Material:
         return e
 
     def nu(self, temp: np.ndarray | float) -> np.ndarray:
-        return self._table("nu")(temp)
+        """Poisson's ratio; a material with a glass transition keeps its glassy bulk modulus
+        K = E_below_tg / (3 (1 - 2 nu)) through Tg, so nu(T) = 1/2 - E(T) / (6 K) (0.488 for a
+        rubbery 1.5 GPa against a glassy 25.5 GPa at nu 0.3), as the viscoelastic law does."""
+        if not self.has("E_below_tg"):
+            return self._table("nu")(temp)
+        glassy, nu_glassy = self.scalar("E_below_tg"), float(self._table("nu")(25.0))
+        e = self.youngs_modulus(temp)
+        return np.where(e == glassy, nu_glassy, 0.5 - (0.5 - nu_glassy) * e / glassy)
 
     def is_molten(self, temp: float) -> bool:
         return self.has("solidus") and temp > self.scalar("solidus")
@@ -273,19 +285,20 @@ ELASTICITY = {
 
 
 def check_overrides(overrides: dict[str, dict]) -> None:
-    """Refuse overrides of unknown materials, unknown property names, and elastic
-    properties the material's elasticity model does not read (they would do nothing)."""
+    """Refuse overrides of unknown materials, unknown property names, elastic properties
+    the material's elasticity model does not read (they would do nothing), and values that
+    leave their physical range (`ranges.check_values`, on the overridden material)."""
     lib = library()
     elastic = {prop for used in ELASTICITY.values() for prop in used}
     for name, props in overrides.items():
         if name not in lib:
-            raise ValueError(f"unknown material '{name}'; known: {', '.join(sorted(lib))}")
+            raise ValueError(f"materials.{name}: unknown material; known: {', '.join(sorted(lib))}")
         elasticity = get_material(name).elasticity
         used = ELASTICITY[elasticity]
         for prop, value in props.items():
             if prop not in PROPERTY_UNITS:
                 raise ValueError(
-                    f"materials.{name}: unknown property '{prop}'; "
+                    f"materials.{name}.{prop}: unknown property; "
                     f"allowed: {', '.join(PROPERTY_UNITS)}"
                 )
             if prop in elastic and prop not in used:
@@ -298,20 +311,22 @@ def check_overrides(overrides: dict[str, dict]) -> None:
                     Table(value)
                 except ValueError as exc:
                     raise ValueError(f"materials.{name}.{prop}: {exc}") from None
+        check_values(name, _values(name, overrides), PROPERTY_UNITS, props)
 
 
 def get_material(name: str, overrides: dict[str, dict] | None = None, field: str = "") -> Material:
-    """The named library material with any study overrides applied."""
+    """The named library material with any study overrides applied; InputError if a value
+    leaves its physical range (warp.materials.ranges)."""
     lib = library()
     if name not in lib:
         where = f"{field} = {name!r}: " if field else ""
         raise InputError(f"{where}unknown material; known: {', '.join(sorted(lib))}")
     data = lib[name]
-    values = {}
-    for prop, entry in data.get("properties", {}).items():
-        values[prop] = Table(entry["table"]) if "table" in entry else float(entry["value"])
-    for prop, value in (overrides or {}).get(name, {}).items():
-        values[prop] = float(value) if isinstance(value, (int, float)) else Table(value)
+    values = _values(name, overrides or {})
+    try:
+        check_values(name, values, PROPERTY_UNITS, (overrides or {}).get(name, {}))
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
     return Material(
         name=name,
         long_name=data.get("long_name", name),
@@ -319,3 +334,13 @@ def get_material(name: str, overrides: dict[str, dict] | None = None, field: str
         elasticity=data.get("elasticity", "isotropic"),
         values=values,
     )
+
+
+def _values(name: str, overrides: dict[str, dict]) -> dict:
+    """Property -> float or Table: the library entry with the study's overrides on top."""
+    values = {}
+    for prop, entry in library()[name].get("properties", {}).items():
+        values[prop] = Table(entry["table"]) if "table" in entry else float(entry["value"])
+    for prop, value in overrides.get(name, {}).items():
+        values[prop] = float(value) if isinstance(value, (int, float)) else Table(value)
+    return values

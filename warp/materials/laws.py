@@ -7,14 +7,18 @@ at the start of the step to the stress (MPa, Voigt), the consistent tangent
 
 - `Elastic`: isotropic or anisotropic linear elasticity.
 - `Viscoelastic`: generalised Maxwell (Prony series) in shear, elastic in
-  bulk, with an Arrhenius time-temperature shift; each branch is updated by
-  the exact exponential recursion for a strain varying linearly in a step.
+  bulk, with a time-temperature shift tied to Tg (Arrhenius below, WLF above);
+  each branch is updated by the exact exponential recursion for a strain
+  varying linearly in reduced time, integrated over the step's temperature ramp.
 - `Anand`: Anand viscoplasticity, J2 flow, integrated by backward Euler; the
   two scalar unknowns (plastic strain increment, deformation resistance) are
   found by Newton's method at every point, and the tangent is consistent.
 - `Garofalo`: steady-state hyperbolic-sine creep, integrated the same way.
 
-Temperatures are in degC at the interface and converted to K inside.
+Temperatures are in degC at the interface and converted to K inside. `update`
+takes the temperature at the end of the step and, as `temp0`, at its start: the
+viscoelastic clock integrates over the ramp between them; the viscoplastic laws
+are backward Euler at the end temperature.
 """
 
 from __future__ import annotations
@@ -68,43 +72,100 @@ class Elastic:
     def initial_state(self, n: int) -> dict:
         return {}
 
-    def update(self, strain, state, dt, temp):
+    def update(self, strain, state, dt, temp, temp0=None):
         n = len(strain)
         stress = strain @ self.stiffness.T
         return stress, np.broadcast_to(self.stiffness, (n, 6, 6)).copy(), {}, np.zeros(n)
 
 
+GAUSS_POINTS = 16
+"""Gauss-Legendre points per piece of a step's reduced-time integral: for the shipped
+shifts and 25 K steps the integral is exact to round-off (tests/unit/test_viscoelastic.py)."""
+
+WLF_UNIVERSAL = (17.44, 51.6)
+"""Williams-Landel-Ferry 'universal' constants C1 (1) and C2 (K) for T_ref = Tg (Williams,
+Landel and Ferry 1955, as quoted by Rosen, Fundamental Principles of Polymeric Materials,
+1993, p. 339: level V2); valid from Tg to about Tg + 100 K."""
+
+
 @dataclass(frozen=True)
 class Viscoelastic:
-    """Generalised Maxwell solid in shear (MPa, s), elastic bulk, Arrhenius shift."""
+    """Generalised Maxwell solid in shear (MPa, s), elastic bulk, shift tied to Tg.
+
+    The time-temperature shift a_T is 1 at the compound's Tg: Arrhenius below Tg,
+    ln a_T = Ea/R (1/T - 1/Tg), and WLF above it, log10 a_T = -C1 (T - Tg) / (C2 + T - Tg)
+    (Arrhenius on both sides when the material gives no WLF constants). Over a step the
+    reduced time is the integral of dt / a_T(T(t)) with T linear in time, so a ramp inside
+    one step relaxes as it would in many small ones.
+    """
 
     bulk: float
     shear_rubbery: float
     shear_branches: tuple[float, ...]
     times: tuple[float, ...]
+    tg: float  # degC
     ea_r: float  # K
-    reference: float  # degC
+    wlf: tuple[float, float] | None  # C1 (1), C2 (K)
 
     @classmethod
     def from_material(cls, mat: Material) -> Viscoelastic:
-        nu = float(mat.nu(25.0))
-        glassy = isotropic_moduli(mat.scalar("E_below_tg"), nu)
-        rubbery = isotropic_moduli(mat.scalar("E_above_tg"), nu)
+        """The compound's spectrum: bulk modulus held through Tg (rubbery shear from
+        E_above_tg and the glassy bulk), and the glassy shear scaled so that the 1 s
+        modulus at 25 degC is the library's glassy modulus E_below_tg."""
+        glassy = isotropic_moduli(mat.scalar("E_below_tg"), float(mat.nu(25.0)))
+        g_rubbery = rubbery_shear(mat.scalar("E_above_tg"), glassy.bulk)
         table = mat.values["prony_shear"]
         weights = np.asarray(table.v) / np.sum(table.v)
+        times = tuple(np.asarray(table.t, dtype=float))
+        wlf = (mat.scalar("wlf_c1"), mat.scalar("wlf_c2")) if mat.has("wlf_c1") else None
+        unit = cls(
+            glassy.bulk, 0.0, tuple(weights), times, mat.scalar("tg"), mat.scalar("shift_Ea_R"), wlf
+        )
+        left = float(unit.relaxation_shear(np.array([1.0]), 25.0)[0])  # share at 1 s, 25 degC
+        drop = (glassy.shear - g_rubbery) / left
         return cls(
             bulk=glassy.bulk,
-            shear_rubbery=rubbery.shear,
-            shear_branches=tuple(weights * (glassy.shear - rubbery.shear)),
-            times=tuple(np.asarray(table.t, dtype=float)),
-            ea_r=mat.scalar("shift_Ea_R"),
-            reference=mat.scalar("shift_reference"),
+            shear_rubbery=g_rubbery,
+            shear_branches=tuple(weights * drop),
+            times=times,
+            tg=unit.tg,
+            ea_r=unit.ea_r,
+            wlf=wlf,
         )
 
+    def log_shift(self, temp) -> np.ndarray:
+        """ln a_T: how much slower than at Tg the relaxation runs (temp in degC)."""
+        temp = np.asarray(temp, dtype=float)
+        arrhenius = self.ea_r * (1.0 / (temp + KELVIN) - 1.0 / (self.tg + KELVIN))
+        if self.wlf is None:
+            return arrhenius
+        c1, c2 = self.wlf
+        above = np.maximum(temp - self.tg, 0.0)
+        return np.where(temp > self.tg, -np.log(10.0) * c1 * above / (c2 + above), arrhenius)
+
     def shift(self, temp) -> np.ndarray:
-        """a_T: how much slower than at the reference temperature the relaxation runs."""
-        t = np.asarray(temp) + KELVIN
-        return np.exp(self.ea_r * (1.0 / t - 1.0 / (self.reference + KELVIN)))
+        """a_T at temp (degC)."""
+        return np.exp(self.log_shift(temp))
+
+    def reduced_time(self, dt: float, temp0: float, temp1: float) -> float:
+        """Integral of dt' / a_T over a step of dt (s) with T linear from temp0 to temp1
+        (degC); Gauss-Legendre on each side of Tg, where the shift has a kink."""
+        if temp0 == temp1:
+            return float(dt / self.shift(temp1))
+        cuts = [0.0, 1.0]
+        crossing = (self.tg - temp0) / (temp1 - temp0)
+        if 0.0 < crossing < 1.0:
+            cuts.insert(1, crossing)
+        x, w = np.polynomial.legendre.leggauss(GAUSS_POINTS)
+        total = 0.0
+        for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+            f = a + (b - a) * (x + 1) / 2
+            total += (
+                (b - a)
+                / 2
+                * float(np.sum(w * np.exp(-self.log_shift(temp0 + (temp1 - temp0) * f))))
+            )
+        return dt * total
 
     def relaxation_shear(self, t: np.ndarray, temp: float) -> np.ndarray:
         """Shear relaxation modulus G(t) at a constant temperature (MPa)."""
@@ -121,12 +182,13 @@ class Viscoelastic:
             state[f"h{i}"] = np.zeros((n, 6))
         return state
 
-    def update(self, strain, state, dt, temp):
+    def update(self, strain, state, dt, temp, temp0=None):
+        """`temp0` (degC) is the temperature at the start of the step (default: `temp`)."""
         eps = to_mandel(strain)
         vol = eps @ _ONE
         e = eps @ _DEV.T
         de = e - state["e"]
-        reduced = dt / self.shift(temp)
+        reduced = self.reduced_time(dt, temp if temp0 is None else temp0, temp)
         dev_stress = 2 * self.shear_rubbery * e
         shear_alg = self.shear_rubbery
         new = {"e": e}
@@ -145,6 +207,12 @@ class Viscoelastic:
         )
         c = np.broadcast_to(c, (len(strain), 6, 6))
         return stress_to_voigt(stress), tangent_to_voigt(c), new, np.zeros(len(strain))
+
+
+def rubbery_shear(e_rubbery: float, bulk: float) -> float:
+    """Shear modulus (MPa) of a rubbery Young's modulus at a bulk modulus held through Tg:
+    G = 3 K E / (9 K - E)."""
+    return 3.0 * bulk * e_rubbery / (9.0 * bulk - e_rubbery)
 
 
 @dataclass(frozen=True)
@@ -223,7 +291,7 @@ class Anand(_J2Flow):
         z = rate * np.exp(self.q_r / (temp + KELVIN)) / self.a_pre
         return self.s_hat / self.xi * z**self.n * np.arcsinh(z**self.m)
 
-    def update(self, strain, state, dt, temp):
+    def update(self, strain, state, dt, temp, temp0=None):
         r = dt * self.a_pre * np.exp(-self.q_r / (np.asarray(temp) + KELVIN))
         s_old = state["s"]
         g = self.shear
@@ -303,7 +371,7 @@ class Garofalo(_J2Flow):
     def creep_rate(self, stress: float, temp: float) -> float:
         return self.c1 * np.sinh(self.c2 * stress) ** self.c3 * np.exp(-self.c4 / (temp + KELVIN))
 
-    def update(self, strain, state, dt, temp):
+    def update(self, strain, state, dt, temp, temp0=None):
         r = dt * self.c1 * np.exp(-self.c4 / (np.asarray(temp) + KELVIN))
         g = self.shear
 

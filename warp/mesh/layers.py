@@ -3,13 +3,15 @@
 A 0.03 mm mold gap under a 6 mm die would need millions of isotropic
 tetrahedra to get two elements through its thickness. Here the floor of each
 thin volume is meshed by Gmsh, the ceiling is a periodic copy, and the volume
-is filled with prisms of `layers` layers, each cut into three tetrahedra.
+is filled with prisms between given z-levels, each cut into three tetrahedra.
 Every quad is cut from the lower-numbered column's floor node to the
 higher-numbered column's ceiling node, which keeps neighbouring prisms
 conformal without any bookkeeping. The lateral faces get the matching
 triangles, so Gmsh then meshes the free volumes against them
-(`Mesh.MeshOnlyEmpty`). Works on rank 0 inside an open Gmsh session, with
-OCC volumes whose floor and ceiling are horizontal planes.
+(`Mesh.MeshOnlyEmpty`). The levels may be graded: a joint's first element
+layers next to its bonded faces are exactly the Darveaux averaging layer
+(`levels`). Works on rank 0 inside an open Gmsh session, with OCC volumes
+whose floor and ceiling are horizontal planes.
 """
 
 from __future__ import annotations
@@ -23,34 +25,66 @@ from scipy.spatial import cKDTree
 TOL = 1e-6  # mm; geometric tolerance of the OCC bounding boxes
 
 
+def levels(
+    z0: float, z1: float, layers: int, ends: tuple[float, int] | None = None
+) -> tuple[float, ...]:
+    """Heights (mm) of the element-layer boundaries from z0 to z1: `layers` uniform layers,
+    or with `ends` = (thickness, count), `count` layers of thickness / count next to each
+    face first and the `layers` uniform ones between (the joint's averaging layers)."""
+    if ends is None:
+        return tuple(z0 + (z1 - z0) * k / layers for k in range(layers)) + (z1,)
+    thickness, count = ends
+    end = [thickness * k / count for k in range(count)]
+    inner = levels(z0 + thickness, z1 - thickness, layers)
+    return tuple(z0 + d for d in end) + inner + tuple(z1 - d for d in reversed(end))
+
+
 @dataclass
 class SweptVolume:
-    """One thin volume: its floor and ceiling faces and lateral faces."""
+    """One thin volume: its element-layer heights (mm), floor and ceiling faces, sides."""
 
     tag: int
-    layers: int
-    z0: float
-    z1: float
+    levels: tuple[float, ...]
     floors: list[int]
     ceilings: list[int]
     laterals: list[int]
 
+    @property
+    def z0(self) -> float:
+        return self.levels[0]
 
-def classify(tag: int, layers: int, z0: float, z1: float) -> SweptVolume:
-    """Split the boundary of a prismatic volume spanning z0..z1 (mm) into floor, ceiling, sides."""
+    @property
+    def z1(self) -> float:
+        return self.levels[-1]
+
+    @property
+    def layers(self) -> int:
+        return len(self.levels) - 1
+
+    @property
+    def graded(self) -> bool:
+        """True when the layers differ in thickness (evenly spaced transfinite edges do not
+        fit them)."""
+        steps = np.diff(self.levels)
+        return bool(np.ptp(steps) > TOL * 1e-3)
+
+
+def classify(tag: int, levels: tuple[float, ...]) -> SweptVolume:
+    """Split the boundary of a prismatic volume swept through `levels` (mm, from its floor to
+    its ceiling) into floor, ceiling and sides."""
     floors, ceilings, laterals = [], [], []
     for _, face in gmsh.model.getBoundary([(3, tag)], oriented=False):
-        if _is_flat_at(2, face, z0):
+        if _is_flat_at(2, face, levels[0]):
             floors.append(face)
-        elif _is_flat_at(2, face, z1):
+        elif _is_flat_at(2, face, levels[-1]):
             ceilings.append(face)
         else:
             laterals.append(face)
-    return SweptVolume(tag, layers, z0, z1, floors, ceilings, laterals)
+    return SweptVolume(tag, tuple(levels), floors, ceilings, laterals)
 
 
 def constrain(volumes: list[SweptVolume]) -> None:
-    """Before meshing: ceilings copy floors; vertical edges get `layers` segments."""
+    """Before meshing: ceilings copy floors; vertical edges get one segment per layer."""
     done_faces, done_curves = set(), set()
     for vol in volumes:
         shift = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, vol.z1 - vol.z0, 0, 0, 0, 1]
@@ -68,14 +102,24 @@ def constrain(volumes: list[SweptVolume]) -> None:
                 raise RuntimeError(f"swept volume {vol.tag}: ceiling {ceiling} has no floor")
             gmsh.model.mesh.setPeriodic(2, [ceiling], match, shift)
             done_faces.add(ceiling)
-        for face in vol.laterals:
-            for _, curve in gmsh.model.getBoundary([(2, face)], oriented=False):
-                curve = abs(curve)
-                cb = gmsh.model.getBoundingBox(1, curve)
-                vertical = abs(cb[5] - cb[2]) > (vol.z1 - vol.z0) - 2 * TOL
-                if vertical and curve not in done_curves:
-                    gmsh.model.mesh.setTransfiniteCurve(curve, vol.layers + 1)
-                    done_curves.add(curve)
+        for curve in _verticals(vol):
+            if curve not in done_curves:
+                gmsh.model.mesh.setTransfiniteCurve(curve, vol.layers + 1)
+                done_curves.add(curve)
+
+
+def place(volumes: list[SweptVolume]) -> None:
+    """After the 1D mesh, before the 2D one: move the nodes of each vertical edge onto its
+    volume's levels (transfinite curves space them evenly), so the free faces that share an
+    edge are meshed against the graded nodes too."""
+    for vol in volumes:
+        for curve in _verticals(vol):
+            tags, coords, _ = gmsh.model.mesh.getNodes(1, curve, includeBoundary=False)
+            xyz = np.reshape(coords, (-1, 3))
+            for i, z in zip(np.argsort(xyz[:, 2]), vol.levels[1:-1], strict=True):
+                point = [xyz[i, 0], xyz[i, 1], z]
+                u = gmsh.model.getParametrization(1, curve, point)
+                gmsh.model.mesh.setNode(int(tags[i]), point, list(u))
 
 
 class _Filler:
@@ -110,7 +154,7 @@ class _Filler:
         if tag in self.columns:
             return self.columns[tag]
         x, y, _ = self.xyz[self.row[tag]]
-        zs = vol.z0 + (vol.z1 - vol.z0) * np.arange(vol.layers + 1) / vol.layers
+        zs = np.asarray(vol.levels)
         pts = np.column_stack([np.full(zs.size, x), np.full(zs.size, y), zs])
         top = self._find(pts[-1:])
         if dim == 0:  # under a vertical edge: its transfinite nodes already exist
@@ -154,13 +198,15 @@ class _Filler:
         ]
         cols = np.array([[self.columns[t] for t in row] for row in tri])  # (n, 3, layers + 1)
         xy = self.xyz[np.vectorize(self.row.__getitem__)(tri)][:, :, :2]
-        dz = (vol.z1 - vol.z0) / vol.layers
         cells, signs = [], []
         for k in range(vol.layers):
             for tet in pattern:
                 cells.append(np.column_stack([cols[:, v, k + up] for v, up in tet]))
                 p = np.array(
-                    [np.column_stack([xy[:, v], np.full(len(tri), (k + up) * dz)]) for v, up in tet]
+                    [
+                        np.column_stack([xy[:, v], np.full(len(tri), vol.levels[k + up])])
+                        for v, up in tet
+                    ]
                 )
                 signs.append(np.einsum("ij,ij->i", np.cross(p[1] - p[0], p[2] - p[0]), p[3] - p[0]))
         cells, signs = np.concatenate(cells), np.concatenate(signs)
@@ -184,6 +230,17 @@ class _Filler:
 def fill(volumes: list[SweptVolume]) -> None:
     """After the 2D mesh: replace lateral faces and fill each thin volume with prisms."""
     _Filler(volumes).fill()
+
+
+def _verticals(vol: SweptVolume) -> set[int]:
+    """The edges of a swept volume's sides that run its whole height."""
+    out = set()
+    for face in vol.laterals:
+        for curve in _curves(face):
+            cb = gmsh.model.getBoundingBox(1, curve)
+            if abs(cb[5] - cb[2]) > (vol.z1 - vol.z0) - 2 * TOL:
+                out.add(curve)
+    return out
 
 
 def _curves(face: int) -> list[int]:

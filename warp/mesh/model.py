@@ -3,8 +3,11 @@
 Thin layers (the bump gap and the die-to-heat-sink gap) are swept with a
 fixed number of element layers, so a 0.03 mm gap costs layers, not millions
 of isotropic tetrahedra; the thick parts are meshed freely with a size per
-part. Part tags come from the fragment bookkeeping; surfaces and interfaces
-from face adjacency. Everything here runs on one MPI rank.
+part. When the run takes Darveaux averages (time-dependent), each joint end
+is swept with element layers that make up exactly the averaging layer: the
+bump gap is graded, and each ball gets a swept slab at each pad. Part tags
+come from the fragment bookkeeping; surfaces and interfaces from face
+adjacency. Everything here runs on one MPI rank.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 import gmsh
 import numpy as np
 
+from warp import model_size
 from warp.errors import RunError
 from warp.layout import Box, JointArray, PackageLayout
 from warp.mesh import layers as swept
@@ -66,7 +70,7 @@ class PackageModel:
         self.x0 = 0.0 if symmetry == "quarter" else body.x0
         self.y0 = 0.0 if symmetry == "quarter" else body.y0
         self.x1, self.y1 = body.x1, body.y1
-        self.scale = 1.0 / study.mesh.refinement
+        self.ends = averaging_layers(study)
         self.part_of: dict[int, str] = {}  # volume tag -> part name
 
     # ------------------------------------------------------------ geometry
@@ -86,9 +90,23 @@ class PackageModel:
         levels = [(bumps.z0, r * _AREA), (bumps.z1, r * _AREA)]
         return self._clip_joint(x, y, r, bumps, _prism(x, y, levels, JOINT_SIDES))
 
-    def _ball(self, x: float, y: float, balls: JointArray) -> int:
+    def _ball(self, x: float, y: float, balls: JointArray) -> list[tuple[int, tuple]]:
+        """(OCC volume, levels or free) of the ball's solids: one free ruled solid, or with
+        averaging layers a swept slab of the pad's section at each end of a free middle."""
         r = balls.diameter / 2
-        return self._clip_joint(x, y, r, balls, _prism(x, y, ball_sections(balls), JOINT_SIDES))
+        thickness, count = self.ends or (0.0, 0)
+        sections = ball_sections(balls, thickness)
+        pieces = [(sections, ())]
+        if self.ends:
+            pieces = [
+                (sections[:2], swept.levels(balls.z0, sections[1][0], count)),
+                (sections[1:-1], ()),
+                (sections[-2:], swept.levels(sections[-2][0], balls.z1, count)),
+            ]
+        return [
+            (self._clip_joint(x, y, r, balls, _prism(x, y, part, JOINT_SIDES)), levels)
+            for part, levels in pieces
+        ]
 
     def _clip_joint(self, x: float, y: float, r: float, joint: JointArray, tag: int) -> int:
         """Cut a joint on a symmetry plane down to its part inside the model region."""
@@ -105,14 +123,14 @@ class PackageModel:
         return [make(*joints.xy[i], joints) for i in keep]
 
     def _inputs(self) -> list[tuple[str, int, tuple]]:
-        """(part, OCC volume, (element layers, z0, z1) or free) for every solid, in claim order.
+        """(part, OCC volume, swept levels or () for free) for every solid, in claim order.
 
         Fragment pieces shared by several inputs go to the last one: the copper and
         the solids inside the package claim theirs from the mold body, and the bumps
         claim their cylinders from the bump-gap box.
         """
         lay, layers = self.layout, self.study.mesh.layers
-        free = (0, 0.0, 0.0)
+        free = ()
         mold_body = Box(lay.body.x0, lay.body.y0, lay.mold_floor, *_top(lay.body))
         inputs = [("mold", self._add_box(mold_body), free)]
         carrier = lay.copper if lay.copper else (lay.carrier,)
@@ -120,7 +138,7 @@ class PackageModel:
         bumps = []
         for die in lay.dies:
             if die.attach == "flip-chip":
-                span = (layers.bump_gap, die.layer.z0, die.layer.z1)
+                span = swept.levels(die.layer.z0, die.layer.z1, layers.bump_gap, self.ends)
                 inputs.append(("mold", self._add_box(die.layer), span))
                 if die.layer.z0 == lay.carrier.z1:  # prisms over each lead-frame floor piece
                     inputs += [
@@ -129,15 +147,16 @@ class PackageModel:
                     ]
                 bumps += [("bumps", t, span) for t in self._joints(die.bumps, self._bump)]
             else:
-                span = (layers.die_attach, die.layer.z0, die.layer.z1)
+                span = swept.levels(die.layer.z0, die.layer.z1, layers.die_attach)
                 inputs.append(("die_attach", self._add_box(die.layer), span))
             inputs.append((die.name, self._add_box(die.box), free))
-        inputs.append(("mold", self._add_box(lay.gap), (layers.gap, lay.gap.z0, lay.gap.z1)))
+        gap = swept.levels(lay.gap.z0, lay.gap.z1, layers.gap)
+        inputs.append(("mold", self._add_box(lay.gap), gap))
         inputs.append(("heat_sink", self._add_box(lay.heat_sink), free))
         for p in lay.passives:
             if not self._visible([p.body]):
                 continue
-            joint_span = (layers.passive_joints, p.joints[0].z0, p.joints[0].z1)
+            joint_span = swept.levels(p.joints[0].z0, p.joints[0].z1, layers.passive_joints)
             inputs += [
                 ("passive_joints", self._add_box(b), joint_span) for b in self._visible(p.joints)
             ]
@@ -146,7 +165,8 @@ class PackageModel:
             ]
             inputs.append(("passives", self._add_box(p.body), free))
         inputs += bumps
-        inputs += [("balls", t, free) for t in self._joints(lay.balls, self._ball)]
+        balls = self._joints(lay.balls, self._ball)
+        inputs += [("balls", t, levels) for ball in balls for t, levels in ball]
         return inputs
 
     def _visible(self, boxes) -> list[Box]:
@@ -168,9 +188,7 @@ class PackageModel:
         if missing:
             raise RunError(f"geometry: volumes {sorted(missing)} belong to no part")
         self.part_of = {tag: part for tag, (part, _) in claimed.items()}
-        self.swept = [
-            swept.classify(tag, n, z0, z1) for tag, (_, (n, z0, z1)) in sorted(claimed.items()) if n
-        ]
+        self.swept = [swept.classify(tag, lv) for tag, (_, lv) in sorted(claimed.items()) if lv]
 
     # ------------------------------------------------------------ groups
 
@@ -230,27 +248,10 @@ class PackageModel:
     # ------------------------------------------------------------ sizes
 
     def part_sizes(self) -> dict[str, float]:
-        """Target element size of each part present, in mm (after the refinement factor)."""
-        s, lay = self.study.mesh.size, self.layout
+        """Target element size of each part present, in mm (`warp.model_size.part_sizes`)."""
         present = set(self.part_of.values())
-        sizes = {
-            "carrier": s.carrier,
-            "bumps": s.bumps if s.bumps is not None else lay.bumps.diameter,
-            "mold": s.mold,
-            "heat_sink": s.heat_sink,
-            "die_attach": s.die,
-        }
-        sizes.update({d.name: s.die for d in lay.dies})
-        if lay.balls is not None:
-            sizes["balls"] = s.balls if s.balls is not None else lay.balls.diameter / 2
-        if lay.passives:
-            small = min(min(p.body.x1 - p.body.x0, p.body.y1 - p.body.y0) for p in lay.passives)
-            size = s.passives if s.passives is not None else small / 2
-            sizes.update(passives=size, terminations=size, passive_joints=size)
-        sizes = {k: v * self.scale for k, v in sizes.items() if k in present}
-        for d in lay.dies:  # a thin free die meshed much coarser than it is thick grows slivers
-            sizes[d.name] = min(sizes[d.name], THIN_PART_RATIO * d.box.thickness)
-        return sizes
+        sizes = model_size.part_sizes(self.study, self.layout)
+        return {k: v for k, v in sizes.items() if k in present}
 
     def set_sizes(self) -> None:
         """Constant size per part, graded from the bump size around the bump array."""
@@ -341,9 +342,6 @@ class PackageModel:
         )
 
 
-THIN_PART_RATIO = 4.0
-"""Largest element size of a free-meshed die, in die thicknesses."""
-
 JOINT_SIDES = 8
 """Joints are meshed as regular polygonal (ruled) solids of this many sides, with
 cross-sections of the same area as the round design, so meshed and designed
@@ -353,26 +351,38 @@ _AREA = np.sqrt(2 * np.pi / (JOINT_SIDES * np.sin(2 * np.pi / JOINT_SIDES)))
 """Circumradius of the equal-area polygon per unit circle radius."""
 
 
-def ball_sections(balls: JointArray, count: int = 2) -> list[tuple[float, float]]:
+def averaging_layers(study: Study) -> tuple[float, int] | None:
+    """(thickness in mm, element layers) of the Darveaux averaging layer swept at each joint
+    end, when the run takes Darveaux averages (time-dependent); None otherwise."""
+    if not study.process.time_dependent:
+        return None
+    return study.cycling.interface_layer, study.cycling.interface_elements
+
+
+def ball_sections(balls: JointArray, end: float = 0.0) -> list[tuple[float, float]]:
     """(z, polygon circumradius) sections of a ball whose ruled volume equals the design.
 
-    The pads keep the equal-area radius of the round pads; the inner sections
-    follow the sphere, scaled by the one factor that restores the truncated
+    The pads keep the equal-area radius of the round pads; with `end` > 0 (mm) a prism of
+    the pad's section rises that far from each pad (the swept averaging layers). The middle
+    section follows the sphere, scaled by the one factor that restores the truncated
     sphere's volume lost to the straight (ruled) profile between sections.
     """
     r = balls.diameter / 2
-    zc = 0.5 * (balls.z0 + balls.z1)
-    zs = np.linspace(balls.z0, balls.z1, count + 1)
-    radii = np.sqrt(r * r - (zs - zc) ** 2) * _AREA
-    inner = np.zeros_like(radii, dtype=bool)
-    inner[1:-1] = True
+    z0, z1 = balls.z0, balls.z1
+    zc = 0.5 * (z0 + z1)
+    pad, middle = (np.sqrt(r * r - (z - zc) ** 2) * _AREA for z in (z0, zc))
+    zs, radii = np.array([z0, zc, z1]), np.array([pad, middle, pad])
+    if end:
+        zs = np.array([z0, z0 + end, zc, z1 - end, z1])
+        radii = np.array([pad, pad, middle, pad, pad])
+    inner = zs == zc
     k = JOINT_SIDES / 2 * np.sin(2 * np.pi / JOINT_SIDES)
     # volume(s) = sum dz/3 * k * (a^2 + ab + b^2) with inner radii scaled by s: quadratic in s
     coef = np.zeros(3)
-    dz = zs[1] - zs[0]
-    for a_i in range(count):
+    for a_i in range(len(zs) - 1):
         a, b = radii[a_i], radii[a_i + 1]
         pa, pb = inner[a_i], inner[a_i + 1]
+        dz = zs[a_i + 1] - zs[a_i]
         for (u, pu), (v, pv) in (((a, pa), (a, pa)), ((a, pa), (b, pb)), ((b, pb), (b, pb))):
             coef[int(pu) + int(pv)] += k * dz / 3 * u * v
     coef[0] -= balls.joint_volume
@@ -431,14 +441,24 @@ def generate(study: Study, layout: PackageLayout, symmetry: str) -> MeshInfo:
     swept.constrain(model.swept)
     gmsh.option.setNumber("Mesh.Algorithm", 6)
     gmsh.option.setNumber("Mesh.Algorithm3D", 1)
+    if any(v.graded for v in model.swept):  # their edge nodes move before the 2D mesh
+        gmsh.model.mesh.generate(1)
+        swept.place(model.swept)
     gmsh.model.mesh.generate(2)
     swept.fill(model.swept)
     gmsh.option.setNumber("Mesh.MeshOnlyEmpty", 1)
     gmsh.model.mesh.generate(3)  # with Gmsh's optimiser: it may nudge layer nodes, validly
     quality = model.quality()
+    free = [(3, t) for t in model.part_of if t not in {v.tag for v in model.swept}]
     if quality.min_sige < study.mesh.min_quality:
-        free = [(3, t) for t in model.part_of if t not in {v.tag for v in model.swept}]
         gmsh.model.mesh.optimize("", dimTags=free)
+        quality = model.quality()
+    if quality.min_sige < study.mesh.min_quality:
+        # Delaunay can leave flat tetrahedra on a column of thin swept layers (three nodes
+        # in a line); HXT meshes the free volumes again against the same faces
+        gmsh.model.mesh.clear(free)
+        gmsh.option.setNumber("Mesh.Algorithm3D", 10)
+        gmsh.model.mesh.generate(3)
         quality = model.quality()
     if quality.min_sige < study.mesh.min_quality:
         raise RunError(

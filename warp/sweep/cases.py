@@ -18,8 +18,8 @@ import numpy as np
 from pydantic import ValidationError
 from scipy.stats import qmc
 
+from warp.design import resolve
 from warp.errors import InputError
-from warp.geometry import build_layout
 from warp.study import Study
 from warp.study_file import apply_override, read_raw, set_value, validate_study
 from warp.sweep.spec import Sweep
@@ -90,7 +90,7 @@ def load_sweep(path: str | Path, overrides: list[str] = ()) -> SweepPlan:
             set_value(case_raw, key, value, where)
         study = validate_study(case_raw, source=where)
         try:
-            build_layout(study)  # a design that cannot be built fails here, not on a node
+            resolve(study)  # a design that cannot be built or solved fails here, not on a node
         except InputError as exc:
             raise InputError(f"{where}: {exc}") from None
         cases.append(Case(index, values, study))
