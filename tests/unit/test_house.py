@@ -77,3 +77,9 @@ def test_modules_stay_small_and_the_driver_short():
     sizes = {p.relative_to(ROOT): len(p.read_text().splitlines()) for p in PACKAGE.rglob("*.py")}
     assert max(sizes.values()) <= 600, {p: n for p, n in sizes.items() if n > 600}
     assert sizes[Path("warp/run.py")] <= 150
+
+
+def test_test_files_have_unique_names():
+    """The test folders have no __init__.py, so pytest imports test modules by basename."""
+    names = [p.name for p in (ROOT / "tests").rglob("test_*.py")]
+    assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
