@@ -89,7 +89,8 @@ def test_viscoelastic_relaxation_follows_the_prony_series(temp):
         measured.append(mean_stress(model)[0, 0])
     expected = 2 * e * law.relaxation_shear(np.array(times), temp)
     assert np.max(np.abs(np.array(measured) / expected - 1)) < 0.005
-    assert measured[-1] < 0.2 * measured[0]  # it did relax
+    # it did relax: fully at Tg; 75 K below it the slowest branch still holds after 1e6 s
+    assert measured[-1] < (0.2 if temp >= law.tg else 0.5) * measured[0]
 
 
 def test_garofalo_creeps_at_its_steady_rate():
