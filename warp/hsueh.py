@@ -49,17 +49,23 @@ def biaxial_modulus(material: Material, temp: float) -> float:
 
 
 def central_stack(
-    layout: PackageLayout, materials: dict[str, Material], temp: float, stress_free: float
+    layout: PackageLayout,
+    materials: dict[str, Material],
+    temp: float,
+    stress_free: float,
+    cure: float = 1.0,
 ) -> list[Layer]:
     """The layers through the package centre, each taken across the whole body.
 
     A bump gap is one layer of mold and solder mixed by area; a lead frame is
-    its die pad.
+    its die pad. The mold carries `cure` times its cure shrinkage (1: fully cured).
     """
 
     def layer(name: str, part: str, thickness: float) -> Layer:
         mat = materials[part]
         strain = float(mat.thermal_strain(temp, stress_free)[0])
+        if part == "mold":  # its post-gel cure shrinkage, a free strain as in the FE model
+            strain += cure * mat.values.get("cure_shrinkage", 0.0)
         return Layer(name, thickness, biaxial_modulus(mat, temp), strain)
 
     stack = [layer("carrier", "carrier", layout.carrier.thickness)]
@@ -83,14 +89,18 @@ def central_stack(
 
 
 def warpage_estimate(
-    layout: PackageLayout, materials: dict[str, Material], temp: float, stress_free: float
+    layout: PackageLayout,
+    materials: dict[str, Material],
+    temp: float,
+    stress_free: float,
+    cure: float = 1.0,
 ) -> float:
     """Signed warpage in um of the package bent to the central stack's uniform curvature.
 
     A plate bent to curvature k has its corners k (a^2 + b^2) / 2 below the centre
     (half sizes a, b); positive (convex) when the top face is convex.
     """
-    kappa = curvature(central_stack(layout, materials, temp, stress_free))
+    kappa = curvature(central_stack(layout, materials, temp, stress_free, cure))
     a = (layout.body.x1 - layout.body.x0) / 2
     b = (layout.body.y1 - layout.body.y0) / 2
     return kappa * (a * a + b * b) / 2 * 1e3

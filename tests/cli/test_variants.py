@@ -24,6 +24,8 @@ QUICK = [
     "reflow.enabled=false",
     "--set",
     "process.cooldown_step=150",
+    "--set",  # thermal warpage only: the layered beam below has no mold ring, where the
+    "materials.emc_muf_high_k.cure_shrinkage=0.0",  # cure shrinkage of the mold acts most
     "--no-fields",
 ]
 
@@ -129,11 +131,12 @@ def test_stacks_shift_warpage_as_a_layered_beam_predicts(solved):
 
     def estimate(name):
         p = resolve(load_study(STUDIES[name]))
-        return warpage_estimate(p.layout, p.materials, 25.0, p.study.process.molding_temperature)
+        free = p.study.process.molding_temperature
+        return warpage_estimate(p.layout, p.materials, 25.0, free, cure=0.0)
 
-    def fe(name):
+    def fe(name):  # the whole body, as the estimate bends it
         ds = solved[name]
-        return float(ds.warpage.where(ds.label == "T_room", drop=True)[0])
+        return float(ds.warpage_body.where(ds.label == "T_room", drop=True)[0])
 
     for name in ("stack-wirebond", "stack-three-die"):
         d_fe = fe(name) - fe("single-chip")
