@@ -49,9 +49,12 @@ def timoshenko_curvature(d_temp: float) -> float:
     )
 
 
-def bimetal_curvature(n_length: int, layers: int, degree: int) -> float:
-    """FE curvature (1/mm) of case A cooled from 175 to 25 degC: a parabola fitted to the
-    top-surface deflection over the middle half of the strip."""
+def bimetal_curvature(
+    n_length: int, layers: int, degree: int, temperature: float = 25.0, top_chemical: float = 0.0
+) -> float:
+    """FE curvature (1/mm) of case A taken from 175 degC to `temperature`, with a linear
+    chemical strain `top_chemical` in the top layer (cure shrinkage): a parabola fitted to
+    the top-surface deflection over the middle half of the strip."""
     pm = layered_box(LENGTH, WIDTH, [("carrier", T1, layers), ("die", T2, layers)], n_length)
     mats = {
         "carrier": Material("c194", "", "metal", "isotropic", {"E": E1, "nu": NU, "cte": A1}),
@@ -65,7 +68,8 @@ def bimetal_curvature(n_length: int, layers: int, degree: int) -> float:
         "full",
         corner_supports(LENGTH, WIDTH),
     )
-    model.set_temperature(25.0)
+    model.chemical["die"] = top_chemical
+    model.set_temperature(temperature)
     model.solve()
     return fitted_curvature(model.u, LENGTH / 2, T1 + T2)
 
