@@ -1,7 +1,9 @@
 """Quasi-static thermo-mechanics with history-dependent laws at quadrature points (collective).
 
-Every part has a law from `warp.laws` (elastic, viscoelastic mold, Anand or
-Garofalo solder). At each time step the strain at the quadrature points goes
+Every part has a law from `warp.laws` (elastic with its full 6x6 stiffness:
+isotropic, the cubic die, the orthotropic board; viscoelastic mold; Anand or
+Garofalo solder) and a free strain along its principal axes (thermal and
+chemical, no shear). At each time step the strain at the quadrature points goes
 through the laws (vectorised numpy), the stresses and consistent tangents are
 written into quadrature functions, and Newton's method finds the equilibrium;
 states are committed only when a step converges, so a step can be cut back
@@ -94,6 +96,8 @@ class InelasticModel(MechanicsBase):
     """Time-stepped mechanics with viscoelastic and viscoplastic parts."""
 
     prefix = "warp_inelastic_"
+    definite = False  # Anand's deformation resistance softens on heating (s > s*): the
+    # consistent tangent can lose definiteness, which a Cholesky flagged SPD turns to garbage
 
     def __init__(
         self,

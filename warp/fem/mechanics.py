@@ -4,8 +4,9 @@ Units: mm, MPa, N. Supports remove rigid-body motion only: symmetry planes in
 the quarter model, a 3-2-1 point set otherwise, so the warpage itself is never
 restrained. The linear solver is CG around a MUMPS Cholesky factorisation for
 meshes up to `solver.direct_max_dofs` and CG with GAMG and the rigid-body
-near-nullspace above; a factorisation or multigrid hierarchy is reused from
-one solve to the next while CG still converges quickly with it.
+near-nullspace above (GMRES around an LDL^T factorisation, or GAMG, where the
+tangent can be indefinite); a factorisation or multigrid hierarchy is reused from
+one solve to the next while the Krylov solver still converges quickly with it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from warp.fem.solver import (
 from warp.study import Solver
 
 REUSE_MAX_ITERATIONS = 25
+DIRECT_MAX_ITERATIONS = 50
+"""Most Krylov iterations around a fresh factorisation: more means it is not the
+operator's (an indefinite tangent factorised as positive definite), so fail fast."""
 """CG iterations allowed with a reused preconditioner before it is rebuilt: at least this
 many, and twice what the fresh preconditioner needed (GAMG needs tens, Cholesky one)."""
 
@@ -67,6 +71,9 @@ class MechanicsBase:
 
     prefix = "warp_mech_"
     """Start of the KSP options prefix; each instance adds its own number."""
+    definite = True
+    """Whether the stiffness is symmetric positive definite (CG, Cholesky with the SPD
+    flag); a model whose tangent can be indefinite sets False (GMRES, LDL^T)."""
 
     def __init__(
         self,
@@ -92,11 +99,13 @@ class MechanicsBase:
         ksp = self.linear.ksp
         ksp.setInitialGuessNonzero(True)
         self.method = "direct" if ksp.getPC().getType() in ("cholesky", "lu") else "iterative"
-        if self.method == "direct":
+        if self.method == "direct" and self.definite:
             self.A.setOption(PETSc.Mat.Option.SPD, True)
         else:
             self.A.setNearNullSpace(_rigid_body_modes(self.V))
         self.max_its = ksp.getTolerances()[3]
+        if self.method == "direct":  # a fresh factorisation solves in a few iterations or is bad
+            self.max_its = min(self.max_its, DIRECT_MAX_ITERATIONS)
 
     def _supports(self, symmetry: str, points) -> list:
         msh, V = self.pm.mesh, self.V
@@ -134,7 +143,7 @@ class MechanicsBase:
             # CG around a Cholesky factorisation: one iteration when fresh, a few when the
             # factorisation of a neighbouring temperature is reused
             opts = {
-                "ksp_type": "cg",
+                "ksp_type": "cg" if self.definite else "gmres",
                 "pc_type": "cholesky",
                 "pc_factor_mat_solver_type": "mumps",
                 "ksp_rtol": s.rtol,
@@ -142,7 +151,7 @@ class MechanicsBase:
             }
         else:
             opts = {
-                "ksp_type": "cg",
+                "ksp_type": "cg" if self.definite else "gmres",
                 "pc_type": "gamg",
                 "pc_gamg_type": "agg",
                 "pc_gamg_agg_nsmooths": 1,
