@@ -263,9 +263,10 @@ def thermal_deck(
     held_degC: float,
     title: str,
 ) -> str:
-    """A steady heat-conduction step: `conductivity` per part (kx, ky, kz) in W/(mm.K),
-    `flux` per element in W/mm^3 (a body flux where nonzero), `held` nodes (0-based) at
-    `held_degC`, every other surface adiabatic."""
+    """A steady heat-conduction step: `conductivity` per part, the diagonal (k, k, k_z) of
+    `Material.conductivity` (or one value for all three) in W/(mm.K) on the global axes
+    (ccx ORTHO k11, k22, k33); `flux` per element in W/mm^3 (a body flux where nonzero),
+    `held` nodes (0-based) at `held_degC`, every other surface adiabatic."""
     out = [f"*HEADING\n{title}", mesh_cards(mesh)]
     for part, k in conductivity.items():
         out += _section(part, ["*CONDUCTIVITY, TYPE=ORTHO", _rows(np.broadcast_to(k, 3))])

@@ -40,7 +40,8 @@ def _parser() -> argparse.ArgumentParser:
 
     def add(name: str, help_text: str, out: bool) -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=help_text, description=help_text)
-        cmd.add_argument("study", help="study file (TOML)")
+        alone = name == "mesh"  # `warp mesh --clear-cache` needs neither study nor folder
+        cmd.add_argument("study", nargs="?" if alone else None, help="study file (TOML)")
         cmd.add_argument(
             "--set",
             dest="overrides",
@@ -57,15 +58,22 @@ def _parser() -> argparse.ArgumentParser:
             help="go ahead with a model estimated beyond this machine's memory",
         )
         if out:
-            cmd.add_argument("--out", required=True, type=Path, help="output folder")
+            cmd.add_argument("--out", required=not alone, type=Path, help="output folder")
         cmd.add_argument("--quiet", action="store_true", help="no progress output")
         cmd.add_argument("--debug", action="store_true", help="show tracebacks")
         return cmd
 
     add("check", "validate a study and print it fully resolved", out=False)
-    add("mesh", "write the mesh, its named groups and a quality summary", out=True)
+    mesh = add("mesh", "write the mesh, its named groups and a quality summary", out=True)
+    mesh.add_argument(
+        "--clear-cache", action="store_true", help="empty the mesh cache (warp.mesh.cache) first"
+    )
     run = add("run", "solve the study and write results.nc and ParaView fields", out=True)
     run.add_argument("--no-fields", action="store_true", help="skip the ParaView fields")
+    for cmd in (mesh, run):
+        cmd.add_argument(
+            "--no-mesh-cache", action="store_true", help="mesh with Gmsh; neither read nor fill"
+        )
     sweep = add("sweep", "run the design variants of a study's [sweep] table", out=True)
     sweep.add_argument(
         "--scheduler",
@@ -218,21 +226,38 @@ def cmd_mesh(args) -> int:
     from warp import atomic, outdir
     from warp.design import resolve
 
+    if args.clear_cache:
+        from warp.mesh import cache
+
+        root = cache.folder()
+        if root is None:
+            raise InputError(f"--clear-cache: {cache.ENV} is off; no mesh cache to clear")
+        removed = cache.clear(root) if _rank() == 0 else []
+        _say(f"mesh cache {root}: removed {len(removed)} entries")
+        for path in removed:
+            _say(f"  {path.name}")
+        if args.study is None:
+            return 0
+    if args.study is None or args.out is None:
+        raise InputError("warp mesh: give a study file and --out DIR (or only --clear-cache)")
     out: Path = args.out
     outdir.check(out)
     p = resolve(_load(args))  # bad input is refused before Gmsh is loaded
-    from warp.mesh import model as mesher
+    from warp.mesh import cache
     from warp.mesh.session import GmshSession
+    from warp.progress import Progress
 
     if _rank() != 0:
         return 0
+    progress = Progress(quiet=args.quiet)
     with outdir.staged(out, f"mesh-{p.study.study_id}") as staging, GmshSession():
-        info = mesher.generate(p.study, p.layout, p.symmetry)
-        mesher.write_mesh(info, p.study, p.layout, staging)
+        made = cache.mesh_into(p, staging, cache.folder(not args.no_mesh_cache), progress.stage)
         # a wires.json of an earlier wire-bonded mesh must not stay beside this one
         atomic.publish(staging, out, ["markers.json", "quality.json", "wires.json"], "mesh.msh")
+    info = made.info
     q = info.quality
-    _say(f"mesh written to {out}/mesh.msh ({info.symmetry} model, {info.seconds:.1f} s)")
+    source = f"mesh cache, key {made.short_key}" if made.status == "hit" else "Gmsh"
+    _say(f"mesh written to {out}/mesh.msh ({info.symmetry} model, {source}, {info.seconds:.1f} s)")
     _say(f"  {q.cells} tetrahedra, {q.nodes} nodes")
     _say(
         f"  quality minSIGE: min {q.min_sige:.3f}, 1st percentile {q.p01_sige:.3f}, "
@@ -254,7 +279,9 @@ def cmd_run(args) -> int:
     outdir.check(args.out)
     p = resolve(_load(args))
     progress = Progress(_rank(), quiet=args.quiet)
-    outcome = execute(p, args.out, progress, write_fields=not args.no_fields)
+    outcome = execute(
+        p, args.out, progress, write_fields=not args.no_fields, mesh_cache=not args.no_mesh_cache
+    )
     _say(describe(outcome.dataset))
     _say(f"results: {args.out / 'results.nc'}")
     if not args.no_fields:

@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from warp import __version__, jesd51, provenance, results
+from warp import __version__, mismatch, provenance, results
 from warp.design import Design
-from warp.history import JSTD020_REVISION
+from warp.history import JSTD020_REVISION, REFLOW_PHASES
+from warp.hysteresis import ball_fatigue_reason
 
 WIRE_NOTE = (
     "bond wires are part of the geometry and of the reports but carry no stiffness in the "
@@ -30,11 +31,12 @@ class StepTable:
     """Per-step results of one run, keyed by results-schema names.
 
     `rows[name]` holds one value (scalar or array) per step of the design's history;
-    `theta` the JESD51 resistances (K/W) with the heat leaving the package in each
-    (`heat_out_W`); `joint_layers[kind][key]` the Darveaux-layer series of each joint
-    kind (step, joint, face, ...) that `warp.hysteresis` reads per cycle, with the steps
-    that bound each cycle in `cycle_bounds`; `attrs` the run's provenance (DOFs,
-    element, solver, timings as `run_*`).
+    `theta` the thermal resistances (K/W) with the heat leaving the package in each
+    (`heat_out_W`) and their set-ups (`theta_attrs`); `die_junction_temperature` each die's
+    power-on temperature (degC) by die name; `joint_layers[kind][key]` the Darveaux-layer
+    series of each joint kind (step, joint, face, ...) that `warp.hysteresis` reads per
+    cycle, with the steps that bound each cycle in `cycle_bounds`; `attrs` the run's
+    provenance (DOFs, element, solver, timings as `run_*`).
     """
 
     rows: dict[str, list] = field(default_factory=dict)
@@ -43,6 +45,8 @@ class StepTable:
     interfaces: list[str] = field(default_factory=list)
     theta: dict[str, float] = field(default_factory=dict)
     heat_out_W: dict[str, float] = field(default_factory=dict)
+    theta_attrs: dict[str, dict] = field(default_factory=dict)
+    die_junction_temperature: dict[str, float] = field(default_factory=dict)
     joint_layers: dict[str, dict[str, list]] = field(default_factory=dict)
     cycle_bounds: list[int] = field(default_factory=list)
     attrs: dict[str, Any] = field(default_factory=dict)
@@ -81,8 +85,13 @@ def build(design: Design, table: StepTable) -> xr.Dataset:
     data = {name: results.variable(name, rows) for name, rows in table.rows.items()}
     for name, value in table.theta.items():
         data[name] = results.variable(name, value)
-        data[name].attrs["environment"] = jesd51.DESCRIPTIONS[name]
-        data[name].attrs["heat_out_W"] = table.heat_out_W[name]
+        data[name].attrs.update(table.theta_attrs.get(name, {}), heat_out_W=table.heat_out_W[name])
+    if table.die_junction_temperature:
+        dies = table.die_junction_temperature
+        coords["die"] = results.coordinate("die", list(dies))
+        data["die_junction_temperature"] = results.variable(
+            "die_junction_temperature", list(dies.values())
+        )
     ds = xr.Dataset(data, coords=coords)
     ds.attrs.update(
         warp_version=__version__,
@@ -97,8 +106,8 @@ def build(design: Design, table: StepTable) -> xr.Dataset:
         **provenance.attrs(),
         **table.attrs,
     )
-    if any(step.phase == "reflow" for step in steps):
-        peak = max(step.temperature for step in steps if step.phase == "reflow")
+    if any(step.phase in REFLOW_PHASES for step in steps):
+        peak = max(step.temperature for step in steps if step.phase in REFLOW_PHASES)
         ds.attrs["reflow_profile"] = f"{st.reflow.profile}, {JSTD020_REVISION}, peak {peak:g} degC"
     if "warpage" in ds:
         ds["warpage"].attrs["zone_mm"] = list(lay.terminal_zone)  # x0, x1, y0, y1
@@ -113,4 +122,10 @@ def build(design: Design, table: StepTable) -> xr.Dataset:
         )
     if lay.wires:
         ds["wire_die"].attrs["note"] = WIRE_NOTE
+    if lay.balls is not None:
+        if ball_fatigue_reason(st):
+            ds.attrs["ball_fatigue_reason"] = ball_fatigue_reason(st)
+        balls = design.materials["balls"]
+        solidus = balls.scalar("solidus") if balls.has("solidus") else None
+        mismatch.add_reflow_gap(ds, solidus)
     return ds

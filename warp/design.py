@@ -70,10 +70,33 @@ def check_switches(study: Study) -> None:
             "cycling.enabled = true: thermal cycling needs process.time_dependent = true "
             "(the work density per cycle comes from the viscoplastic solder)"
         )
+    if study.board.enabled:
+        check_board_switches(study)
     if not study.mechanics and not study.thermal.enabled:
         raise InputError(
             "mechanics = false: with thermal.enabled = false there is nothing to solve; "
             "set mechanics = true or enable [thermal]"
+        )
+
+
+def check_board_switches(study: Study) -> None:
+    """Refuse a board the history cannot assemble: it is born at the board-assembly reflow
+    (the study's [reflow]), bonded by the balls, in the time-dependent history."""
+    if not study.process.time_dependent:
+        raise InputError(
+            "board.enabled = true: the package and the board are assembled at the "
+            "board-assembly reflow, whose stress-free states only the time-dependent history "
+            "carries; set process.time_dependent = true"
+        )
+    if not study.reflow.enabled:
+        raise InputError(
+            "board.enabled = true: the board is assembled in the board-assembly reflow, the "
+            "study's [reflow]; set reflow.enabled = true"
+        )
+    if not study.balls.enabled:
+        raise InputError(
+            "board.enabled = true: the board is bonded to the package's balls; set "
+            "balls.enabled = true"
         )
 
 
@@ -160,4 +183,7 @@ def part_materials(study: Study, layout: PackageLayout) -> dict[str, tuple[str, 
         claim("passive_joints", f"passives.{i}.solder_material", p.solder_material)
     if layout.balls is not None:
         parts["balls"] = ("balls.material", study.balls.material)
+    if layout.board is not None:
+        parts["board_pads"] = ("board.pad_material", study.board.pad_material)
+        parts["board"] = ("board.material", study.board.material)
     return parts

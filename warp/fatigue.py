@@ -7,14 +7,15 @@ Norris-Landzberg converts test cycles to field cycles. Constants live in
 fatigue.toml with their sources and calibration scope; a model without constants
 for a solder is not applied (NaN), a model applied outside its calibration or to
 a loop that has not stabilised is flagged, and the reasons travel with the
-results. Pure numpy/xarray.
+results. Ball lives need the package on a board: without one they are NaN, with the
+reason (`warp.hysteresis.ball_fatigue_reason`). Pure numpy/xarray.
 """
 
 from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,7 @@ import xarray as xr
 from warp import results
 from warp.geometry import build_layout
 from warp.history import CYCLING_PRESETS
-from warp.hysteresis import FIRST_CYCLE, Loop, stabilised_loop
+from warp.hysteresis import FIRST_CYCLE, Loop, ball_fatigue_reason, stabilised_loop
 from warp.study import Study
 
 CONSTANTS = tomllib.loads((Path(__file__).parent / "fatigue.toml").read_text())
@@ -183,6 +184,33 @@ def shortest(lives: xr.DataArray) -> tuple[str, float] | None:
     return model, float(by_model.sel(model=model))
 
 
+@dataclass(frozen=True)
+class CriticalJoint:
+    """The shortest-lived joint of one kind by any model (cycles), where it is (mm) and its
+    distance to the neutral point: the package centre, the layout's origin, about which a
+    symmetric package and board expand."""
+
+    kind: str
+    index: int
+    x_mm: float
+    y_mm: float
+    dnp_mm: float
+    life: float
+    model: str
+
+
+def critical_joint(ds: xr.Dataset, kind: str) -> CriticalJoint | None:
+    """The critical "bump" or "ball" of a run's lives; None without a finite life."""
+    name = "fatigue_life" if kind == "bump" else "ball_fatigue_life"
+    found = shortest(ds[name]) if name in ds else None
+    if found is None:
+        return None
+    model, life = found
+    j = int(np.nanargmin(ds[name].sel(model=model).values))
+    x, y = float(ds[f"{kind}_x"].values[j]), float(ds[f"{kind}_y"].values[j])
+    return CriticalJoint(kind, j, x, y, math.hypot(x, y), life, model)
+
+
 # ---------------------------------------------------------------- per model
 
 
@@ -235,6 +263,7 @@ def assess(ds: xr.Dataset, study: Study) -> xr.Dataset:
     say what they rest on: `loop_cycle`, `fatigue_life_stabilised` (1 or 0; netCDF has no
     boolean), `life_basis` and `first_cycle` in words, `model_<m>` (constants and source),
     `caveat_<m>` (outside the calibration) and `missing_<m>.<solder>` (not applied).
+    Without a board every ball result is NaN and says why in `ball_fatigue_reason`.
     """
     out = xr.Dataset(coords={"model": results.coordinate("model", list(MODELS))})
     layer = study.cycling.interface_layer
@@ -276,6 +305,12 @@ def assess(ds: xr.Dataset, study: Study) -> xr.Dataset:
             "fatigue_life_stabilised": int(loop.stabilised),
             "life_basis": loop.basis,
         }
+        reason = ball_fatigue_reason(study) if kind == "ball" else ""
+        if reason:  # no constants, caveats or notes: nothing was assessed
+            lives[:], af[:] = np.nan, np.nan
+            notes, caveats, missing = {}, {}, {}
+            basis["ball_fatigue_reason"] = reason
+            af_attrs = {**af_attrs, "ball_fatigue_reason": reason}
         out[name] = xr.Variable(
             ("model", kind),
             lives,

@@ -18,7 +18,7 @@ import xarray as xr  # noqa: E402
 from matplotlib.patches import Circle, Polygon, Rectangle  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from warp.layout import PackageLayout  # noqa: E402
+from warp.layout import Box, PackageLayout  # noqa: E402
 
 DPI = 110
 
@@ -35,6 +35,8 @@ COLOURS = {
     "passives": "#8a6d5c",
     "terminations": "#c0c0c0",
     "wire": "#e8c100",
+    "board": "#a89a52",
+    "board_pads": "#b87333",
 }
 """Colour of each part (design.part_materials names; every die is "die"). Solder is blue
 so that bumps stand out against the mold they sit in."""
@@ -53,6 +55,8 @@ EXAGGERATE = 4.0
 """Heights are drawn this many times their width scale, so thin layers stay visible."""
 MIN_JOINT_PX = 8.0
 """Below this drawn width (PNG pixels) the bumps get a detail panel at the outermost bump."""
+BOARD_DRAWN_MM = 0.4
+"""Depth of the board drawn under the pads: its full thickness would dwarf the package."""
 
 
 def cross_section(layout: PackageLayout, title: str, materials: dict[str, str]) -> str:
@@ -62,6 +66,10 @@ def cross_section(layout: PackageLayout, title: str, materials: dict[str, str]) 
     y_cut = _cut_plane(layout)
     body = layout.body
     z_lo = layout.balls.z0 if layout.balls is not None else layout.carrier.z0
+    board = layout.board
+    if board is not None:
+        z_lo = max(board.laminate.z0, board.pads.z0 - BOARD_DRAWN_MM)
+        title += f" on a {board.laminate.thickness:g} mm board (top {board.pads.z1 - z_lo:.2g} mm)"
     x_span, z_span = body.x1 - body.x0 + 0.6, (body.z1 - z_lo + 0.1) * EXAGGERATE
     width_in = 8.5  # the drawing, without the axis labels
     detail = layout.bumps.diameter / x_span * width_in * DPI < MIN_JOINT_PX
@@ -149,6 +157,13 @@ def _draw_section(ax, layout: PackageLayout, y_cut: float, materials: dict[str, 
             box(t, "terminations")
         for j in p.joints:
             box(j, "passive_joints", "passive joints")
+    if layout.board is not None:
+        box(layout.board.laminate, "board")
+        pads = layout.board.pads
+        row = pads.xy[:, 1][np.argmin(np.abs(pads.xy[:, 1] - y_cut))]
+        r = pads.diameter / 2
+        for x in pads.xy[np.isclose(pads.xy[:, 1], row), 0]:  # drawn in the cut, as balls are
+            box(Box(x - r, y_cut, pads.z0, x + r, y_cut, pads.z1), "board_pads", "board pads")
     joints = [("bumps", d.bumps) for d in layout.dies if d.bumps is not None]
     joints += [("balls", layout.balls)] if layout.balls is not None else []
     for part, j in joints:  # each array's row nearest the cut, drawn through the joint centres
@@ -272,14 +287,25 @@ def interface_stresses(table: dict[str, xr.Dataset]) -> str:
     return png(fig)
 
 
-def life_map(x, y, lives: xr.DataArray, kind: str, pitch_mm: float, flags: dict) -> str:
+def life_map(x, y, lives: xr.DataArray, kind: str, pitch_mm: float, flags: dict, board=None) -> str:
     """Joint-by-joint life (log colour) for each model with a result; the critical joint
-    of each model is ringed; `flags[model]` is a caveat line shown in red under its title."""
+    of each model is ringed; `flags[model]` is a caveat line shown in red under its title.
+    `board` (laminate, package body), when given, outlines the package in each panel and
+    adds a last panel with the package and its critical joints on the board."""
     models = [str(m) for m in lives["model"].values if np.isfinite(lives.sel(model=m)).any()]
+    widths = [4.4] * len(models) + ([3.2] if board else [])
     fig, axes = plt.subplots(
-        1, len(models), figsize=(4.4 * len(models), 4.0), squeeze=False, layout="constrained"
+        1,
+        len(widths),
+        figsize=(sum(widths), 4.0),
+        squeeze=False,
+        width_ratios=widths,
+        layout="constrained",
     )
-    for ax, model in zip(axes[0], models, strict=True):
+    if board:
+        critical = [int(np.nanargmin(lives.sel(model=m).values)) for m in models]
+        _on_board(axes[0][-1], *board, x[critical], y[critical])
+    for ax, model in zip(axes[0], models, strict=False):
         life = lives.sel(model=model).values
         sc = ax.scatter(x, y, c=np.log10(life), cmap="viridis_r", s=14, marker="o")
         j = int(np.nanargmin(life))
@@ -298,9 +324,45 @@ def life_map(x, y, lives: xr.DataArray, kind: str, pitch_mm: float, flags: dict)
             fontsize=7,
         )
         fig.colorbar(sc, ax=ax, shrink=0.85, label="log10 cycles")
+        _outline(ax, board[1] if board else None)
         ax.set_aspect("equal")
         ax.set_xlabel("x (mm)")
         ax.set_ylabel("y (mm)")
+    return png(fig)
+
+
+def _outline(ax, package: Box | None) -> None:
+    """The package body's outline, dashed."""
+    if package is not None:
+        size = (package.x1 - package.x0, package.y1 - package.y0)
+        ax.add_patch(Rectangle((package.x0, package.y0), *size, fill=False, ls="--", lw=0.8))
+
+
+def _on_board(ax, laminate: Box, package: Box, x, y) -> None:
+    """The board with the package on it and the critical joints (red), to scale."""
+    for b, colour in ((laminate, COLOURS["board"]), (package, COLOURS["mold"])):
+        ax.add_patch(Rectangle((b.x0, b.y0), b.x1 - b.x0, b.y1 - b.y0, fc=colour, ec="k", lw=0.6))
+    ax.plot(x, y, "r.", ms=4)
+    ax.set_xlim(laminate.x0, laminate.x1)
+    ax.set_ylim(laminate.y0, laminate.y1)
+    w, h = laminate.x1 - laminate.x0, laminate.y1 - laminate.y0
+    ax.set_title(f"on the {w:g} x {h:g} mm board\n(critical joints red)", fontsize=9)
+    ax.set_aspect("equal")
+    ax.set_xlabel("x (mm)")
+
+
+def gap_map(x, y, gap_um, worst: int, pitch_mm: float, title: str, package=None) -> str:
+    """The reflow gap (um) at each ball at one step, the worst ball ringed, inside the
+    package outline (`package`, a Box) when given."""
+    fig, ax = plt.subplots(figsize=(5.2, 4.4), layout="constrained")
+    sc = ax.scatter(x, y, c=gap_um, cmap="magma_r", s=18, marker="o")
+    ax.add_patch(Circle((x[worst], y[worst]), 0.6 * pitch_mm, fill=False, ec="red", lw=2))
+    fig.colorbar(sc, ax=ax, shrink=0.85, label="package-to-board gap (um)")
+    _outline(ax, package)
+    ax.set_title(title, fontsize=9)
+    ax.set_aspect("equal")
+    ax.set_xlabel("x (mm)")
+    ax.set_ylabel("y (mm)")
     return png(fig)
 
 

@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from warp import board as pcb
 from warp.errors import InputError
 from warp.layout import Box, DieLayout, JointArray, PackageLayout, PassiveLayout, Wire
 from warp.model_size import MAX_JOINTS, MIN_CELLS_PER_JOINT
@@ -194,6 +195,7 @@ def build_layout(study: Study) -> PackageLayout:
         body=Box.centred(c.size, 0.0, heat_sink.z1),
         balls=balls,
         passives=passives,
+        board=pcb.layout(study, balls, CLEARANCE_MM) if study.board.enabled else None,
     )
 
 

@@ -251,7 +251,10 @@ def process_history(
       when `post_mold_cure` = 0; the cure then stays at `cure_at_molding`);
     - "ball-attach" (balls and `process.ball_attach`): the J-STD-020 profile of
       `reflow.profile`; the balls are born as it cools through their solidus;
-    - then the study's "reflow" and "cycling".
+    - then the study's "reflow" and "cycling". With a board (`board.enabled`) that reflow is
+      the board assembly, phase "board-assembly": the board and its pads are born stress-free
+      where the balls are born in it (their solidus, cooling), unborn (no load) before; the
+      cycling then runs on the board.
 
     `solidus` (degC) holds each joint part of the package. Every crossing of a joint's
     solidus is a step, where the joint melts (heating; no load until born again) or is
@@ -291,11 +294,39 @@ def process_history(
             study, steps[-1].time, package_thickness, package_volume, solidus["balls"]
         )
     if study.reflow.enabled:
-        later += reflow_steps(study, (later or steps)[-1].time, package_thickness, package_volume)
+        reflow = reflow_steps(study, (later or steps)[-1].time, package_thickness, package_volume)
+        if study.board.enabled:
+            reflow = [replace(s, phase="board-assembly") for s in reflow]
+        later += reflow
     if study.cycling.enabled:
         later += cycling_steps(study, (later or steps)[-1].time)
     steps += [replace(s, cure=cure) for s in later]
-    return _joint_events(_through(steps, set(solidus.values())), solidus, late)
+    steps = _joint_events(_through(steps, set(solidus.values())), solidus, late)
+    return _board_assembly(steps) if study.board.enabled else steps
+
+
+BOARD_PARTS = ("board", "board_pads")
+"""Parts born at the board assembly, where the balls solidify on the board pads."""
+
+REFLOW_PHASES = ("reflow", "board-assembly")
+"""Phases that run the study's [reflow] profile: the package alone, or the board assembly."""
+
+
+def _board_assembly(steps: list[Step]) -> list[Step]:
+    """The steps with the board born where the balls are born in the board-assembly reflow;
+    InputError when that reflow does not melt the balls (nothing would bond the board)."""
+    at = next(
+        (i for i, s in enumerate(steps) if s.phase == "board-assembly" and "balls" in s.born),
+        None,
+    )
+    if at is None:
+        peak = max(s.temperature for s in steps if s.phase == "board-assembly")
+        raise InputError(
+            f"reflow.peak = {peak:g}: with a board (board.enabled = true) the reflow is the "
+            "board assembly and must melt the balls, which bond the board as they solidify"
+        )
+    steps[at] = replace(steps[at], born=steps[at].born + BOARD_PARTS)
+    return steps
 
 
 def ball_attach_steps(
@@ -372,6 +403,11 @@ def stress_free_states(steps: list[Step], parts: list[str]) -> dict[str, str]:
         births = [s for s in steps if part in s.born]
         if not births:
             first = f"{start.temperature:g} degC at {start.phase} (the bump solidus, step 0)"
+        elif part in BOARD_PARTS:
+            first = (
+                f"bonded to the balls at their solidus, {births[0].temperature:g} degC, on "
+                f"cooling ({births[0].phase}); unborn, carrying no load, before"
+            )
         elif births[0].phase == "molding":
             first = f"gelation at {births[0].temperature:g} degC ({births[0].phase})"
         else:

@@ -6,7 +6,8 @@ judges whether the loop stabilised; `stabilised_loop` reads one cycle back as a
 `Loop`. Every fatigue model takes the same `Loop`, so the models can be
 compared: the cycle used is the first stabilised one (`loop_stabilised_cycle`)
 or, when the loop never stabilised, the last cycle simulated (`FIRST_CYCLE` says
-how the open first cycle is treated).
+how the open first cycle is treated). Ball fatigue needs the package on a board: without
+one the balls' per-cycle results are NaN, with the reason (`ball_fatigue_reason`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import xarray as xr
 from warp import results
 from warp.errors import InputError
 from warp.history import CYCLING_PRESETS
-from warp.study import Cycling
+from warp.study import Cycling, Study
 
 SECONDS_PER_DAY = 86400.0
 LAYER_KEYS = ("work", "p", "ep", "strain")
@@ -33,6 +34,18 @@ FIRST_CYCLE = (
     "simulated, then as the last cycle, not stabilised"
 )
 """How the loop choice treats the first cycle, in words (results attrs, report, README)."""
+NO_BOARD = (
+    "no board: the balls hang free under the carrier; ball fatigue needs the package on a "
+    "board (board.enabled)"
+)
+"""Why a run without a board reports no ball fatigue: nothing holds the ball tips, so their
+strains are not those of board-level cycling (issue 14)."""
+
+
+def ball_fatigue_reason(study: Study) -> str:
+    """Why the study's ball fatigue is not reported ("" when it is: the package is on a
+    board). The one rule behind every NaN ball result, here and in `warp.fatigue`."""
+    return "" if study.board.enabled else NO_BOARD
 
 
 @dataclass(frozen=True)
@@ -146,8 +159,11 @@ def add_cycles(
     strain tensors at every step for strain ranges; whether the loop stabilised.
 
     `layers[kind][key]` are per-step arrays (joint, face, ...) of the `LAYER_KEYS`;
-    `bounds` the steps where each cycle starts and ends.
+    `bounds` the steps where each cycle starts and ends. The ball results are NaN, with
+    the reason in their attrs, when `ds.attrs["ball_fatigue_reason"]` says why
+    (`ball_fatigue_reason`, recorded by `warp.dataset.build`).
     """
+    ball_reason = ds.attrs.get("ball_fatigue_reason", "")
     ds.coords["cycle"] = results.coordinate("cycle", np.arange(1, len(bounds)))
     ds.coords["component"] = results.coordinate("component", list(results.COMPONENTS))
     for kind, series_of in layers.items():
@@ -165,9 +181,12 @@ def add_cycles(
         }
         for suffix, values in per_cycle.items():
             name = f"{kind}_{suffix}"
-            ds[name] = results.variable(name, values)
+            blank = kind == "ball" and bool(ball_reason)
+            ds[name] = results.variable(name, np.full(values.shape, np.nan) if blank else values)
             ds[name].attrs["averaging_layer_mm"] = cycling.interface_layer
             ds[name].attrs["averaging_element_layers"] = cycling.interface_elements
+            if blank:
+                ds[name].attrs["ball_fatigue_reason"] = ball_reason
         ds[f"{kind}_work_density"].attrs["averaging"] = averaging(cycling)
     w = ds["bump_work_density"].values
     critical = int(np.argmax(w[-1]))

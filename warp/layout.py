@@ -130,6 +130,15 @@ class PassiveLayout:
 
 
 @dataclass(frozen=True, eq=False)
+class BoardLayout:
+    """The printed circuit board under the balls: its laminate and the copper pad under
+    every ball (`pads.xy` = the ball centres, z0..z1 = the pad)."""
+
+    laminate: Box
+    pads: JointArray
+
+
+@dataclass(frozen=True, eq=False)
 class PackageLayout:
     """Everything the mesher needs to draw the package."""
 
@@ -141,6 +150,7 @@ class PackageLayout:
     body: Box
     balls: JointArray | None
     passives: tuple[PassiveLayout, ...] = field(default=())
+    board: BoardLayout | None = None
 
     @property
     def terminal_zone(self) -> tuple[float, float, float, float]:
@@ -181,7 +191,8 @@ class PackageLayout:
         return tuple(w for d in self.dies for w in d.wires)
 
     def part_volumes(self) -> dict[str, float]:
-        """Designed volume of each part (full package) in mm^3."""
+        """Designed volume of each part (full package, and the board when there is one)
+        in mm^3."""
         out: dict[str, float] = {}
         out["carrier"] = sum(b.volume for b in self.copper) if self.copper else self.carrier.volume
         for d in self.dies:
@@ -201,4 +212,7 @@ class PackageLayout:
         out["mold"] = moldable.volume - inside
         if self.balls is not None:
             out["balls"] = self.balls.count * self.balls.joint_volume
+        if self.board is not None:
+            out["board_pads"] = self.board.pads.count * self.board.pads.joint_volume
+            out["board"] = self.board.laminate.volume
         return out

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from warp import results
 from warp.errors import InputError
 
 SIGNS = {"jeita": 1.0, "inverted": -1.0}
@@ -111,8 +112,7 @@ def compare(ds: xr.Dataset, measured: MeasuredWarpage) -> Comparison:
     name = ZONES[measured.zone]
     if name not in ds:
         raise InputError(f"--measured: the results have no {name} to compare with")
-    phase = ds["phase"].values
-    reflow = np.flatnonzero(phase == "reflow")
+    reflow = np.flatnonzero(results.reflow_steps(ds))
     if len(reflow) < 3:
         raise InputError("--measured: the run has no reflow profile to compare with")
     if reflow[0] > 0:  # the profile starts from the room-temperature step before it

@@ -22,6 +22,10 @@ rule), as counts the cells grow with, times coefficients fitted to meshes:
 - PER_BUMP, PER_BALL: a fixed count per joint, set by its 8-sided geometry (balls grow
   as (polygon side / h_ball)^2 once their elements are finer than a side); the bumps'
   own prisms are exact (BUMP_CELLS_PER_LAYER).
+- The board (`board.enabled`), not yet calibrated: its pads as one swept layer of bump
+  prisms each at the ball size; its laminate as a ZONE at the ball size under the ball
+  array (the bumps' ramp, from the ball size up to `board.element_size`) and FREE at
+  `board.element_size` elsewhere.
 
 Calibration, Gmsh 4.15.2: `warp mesh` of the reference study and its variants (quarter
 models unless stated); cells and peak RSS (`/usr/bin/time`) against the estimate.
@@ -65,7 +69,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from warp.errors import InputError
-from warp.layout import Box, DieLayout, PackageLayout
+from warp.layout import BoardLayout, Box, JointArray, PackageLayout
 from warp.study import Study
 
 THIN_PART_RATIO = 4.0
@@ -96,9 +100,10 @@ DOFS_PER_CELL |= {("temperature", 1): 0.22, ("temperature", 2): 1.5}
 
 MESH_GB, MESH_GB_PER_CELL = 0.12, 0.46e-6
 """Peak RSS of `warp mesh`: Python, Gmsh and the layout, and per tetrahedron."""
-MESH_GB_PER_JOINT_PAIR = {"bumps": 8.2e-6, "balls": 3.5e-6}
+MESH_GB_PER_JOINT_PAIR = {"bumps": 8.2e-6, "balls": 3.5e-6, "board_pads": 3.5e-6}
 """Peak RSS of `warp mesh` per pair of modelled joints of one array (OCC: the joints all
-cut the faces of the same layer, and the memory grows with the square of their number)."""
+cut the faces of the same layer, and the memory grows with the square of their number);
+the board pads, which cut the laminate top as the balls cut the carrier, taken as the balls."""
 DIRECT_GB, DIRECT_DOFS, DIRECT_POWER = 1.8, 196_554, 4 / 3
 """MUMPS Cholesky: peak RSS of the reference run, growing as DOFs^(4/3) (the fill of a
 nested-dissection factorisation of a 3-D mesh; measured 1.32)."""
@@ -176,6 +181,8 @@ def part_sizes(study: Study, layout: PackageLayout) -> dict[str, float]:
         small = min(min(p.body.x1 - p.body.x0, p.body.y1 - p.body.y0) for p in lay.passives)
         size = s.passives if s.passives is not None else small / 2
         sizes.update(passives=size, terminations=size, passive_joints=size)
+    if lay.board is not None:
+        sizes.update(board=study.board.element_size, board_pads=sizes["balls"])
     scale = 1.0 / study.mesh.refinement
     sizes = {k: v * scale for k, v in sizes.items()}
     for d in lay.dies:
@@ -210,6 +217,8 @@ def estimate(study: Study, layout: PackageLayout, symmetry: str) -> ModelSize:
     balls = layout.balls.count if layout.balls is not None else 0
     arrays = [("bumps", d.bumps.count) for d in layout.dies if d.bumps is not None]
     arrays += [("balls", balls)]
+    if layout.board is not None:
+        arrays += [("board_pads", layout.board.pads.count)]
     pairs = sum(MESH_GB_PER_JOINT_PAIR[kind] * (share * n) ** 2 for kind, n in arrays)
     mesh_gb = MESH_GB + MESH_GB_PER_CELL * cells + pairs
     return ModelSize(bumps, balls, round(cells), round(dofs), solver, mesh_gb, solve_gb)
@@ -326,7 +335,7 @@ def _terms(study: Study, layout: PackageLayout) -> dict[str, float]:
     carrier = sum(b.volume for b in lay.copper) if lay.copper else lay.carrier.volume
     out["free"] += _free(carrier, sizes["carrier"], lay.carrier.thickness)
     out["free"] += _free(lay.heat_sink.volume, sizes["heat_sink"], lay.heat_sink.thickness)
-    h_max = max(sizes.values())
+    h_max = max(v for k, v in sizes.items() if k not in ("board", "board_pads"))
     pitch = min((d.bumps.pitch for d in study.dies if d.bumps is not None), default=0.0)
     swept = lay.gap.volume
     below_name, below = "carrier", lay.carrier
@@ -345,7 +354,7 @@ def _terms(study: Study, layout: PackageLayout) -> dict[str, float]:
             d0, d1 = 0.5 * pitch, pitch + 4 * h_b
             reach = d0 + (d1 - d0) * (1 - ratio**-2) / (2 * (ratio - 1))
             depth = min(reach, d.box.thickness) + min(reach, below.thickness) + d.layer.thickness
-            zone = _zone_area(d, study.dies[d.index - 1].bumps, d.bumps.diameter / 2 + reach)
+            zone = _zone_area(d.bumps, study.dies[d.index - 1].bumps, d.bumps.diameter / 2 + reach)
             out["zone"] += zone * depth / h_b**3
         below_name, below = d.name, d.box
     floor = min(sizes["mold"], sizes["heat_sink"], sizes[lay.dies[-1].name])
@@ -358,13 +367,30 @@ def _terms(study: Study, layout: PackageLayout) -> dict[str, float]:
     if lay.balls is not None:
         grow = (SIDE * lay.balls.diameter / sizes["balls"]) ** 2
         out["balls"] += lay.balls.count * max(1, grow)
+    if lay.board is not None:
+        _board_terms(out, study, lay.board, sizes)
     return out
 
 
-def _zone_area(die: DieLayout, spec, grow: float) -> float:
-    """Plan area within `grow` mm of the joints of one bump array (mm^2): the union of
-    discs, at most the array's outline (or ring) grown by `grow`."""
-    b = die.bumps
+def _board_terms(out: dict[str, float], study: Study, board: BoardLayout, sizes: dict) -> None:
+    """Add the board's counts to `out`: swept pads, the laminate's zone under the balls at
+    the ball size and the rest at `board.element_size` (module docstring)."""
+    pads, laminate = board.pads, board.laminate
+    h_b, h_far = sizes["board_pads"], sizes["board"]
+    grow = (SIDE * pads.diameter / h_b) ** 2
+    out["fixed"] += BUMP_CELLS_PER_LAYER * pads.count * max(1, grow)
+    ratio = max(h_far / h_b, 1 + 1e-9)
+    d0, d1 = 0.5 * study.balls.pitch, study.balls.pitch + 4 * h_b
+    reach = d0 + (d1 - d0) * (1 - ratio**-2) / (2 * (ratio - 1))
+    area = min(_zone_area(pads, study.balls, pads.diameter / 2 + reach), _area(laminate))
+    depth = min(reach, laminate.thickness)
+    out["zone"] += area * depth / h_b**3
+    out["free"] += _free(laminate.volume - area * depth, h_far, laminate.thickness)
+
+
+def _zone_area(b: JointArray, spec, grow: float) -> float:
+    """Plan area within `grow` mm of the joints of one array (mm^2): the union of discs,
+    at most the array's outline (or ring) grown by `grow`."""
     discs = b.count * math.pi * grow * grow
     if spec.pattern not in ("full", "perimeter"):
         return discs

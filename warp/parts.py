@@ -19,6 +19,8 @@ PART_ORDER = (
     "mold",
     "carrier",
     "balls",
+    "board_pads",
+    "board",
 )
 
 
@@ -42,6 +44,9 @@ OUTER_SURFACES = (
     "package_sides",
     "ball_tips",
     "ball_sides",
+    "board_top",
+    "board_bottom",
+    "board_sides",
     "outer",
 )
 """Exterior faces, by where they are; symmetry planes are not among them."""

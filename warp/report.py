@@ -17,10 +17,11 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from warp import __version__, atomic, fatigue, figures, results
+from warp import __version__, atomic, fatigue, figures, html_blocks, results
 from warp.design import part_materials
 from warp.errors import InputError
 from warp.geometry import build_layout
+from warp.history import REFLOW_PHASES
 from warp.html_blocks import CSS, escape, image, number, section, table
 from warp.hysteresis import cycle_bounds
 from warp.measured import MeasuredWarpage, compare
@@ -145,7 +146,7 @@ def missing_physics(ds: xr.Dataset) -> list[str]:
     missing = []
     if "warpage" not in ds:
         missing.append("mechanics (warpage, joint strains, interface stresses)")
-    elif "reflow" not in set(ds["phase"].values):
+    elif not results.reflow_steps(ds).any():
         missing.append("reflow (no peak-reflow warpage)")
     if "junction_temperature" not in ds:
         missing.append("thermal (junction temperature, thermal resistances)")
@@ -170,8 +171,9 @@ def build(runs: list[Run], measured: MeasuredWarpage | None = None) -> str:
         section("Warpage over the thermal cycles", _cycling_warpage(runs)),
         section("Package bottom at 25 degC and at peak reflow", _maps(runs)),
         section("Interface stresses (delamination risk)", _interfaces(runs)),
+        section("Reflow gap (head-in-pillow risk)", html_blocks.reflow_gaps(_detailed(runs)[0])),
         section("Solder fatigue", _fatigue(runs)),
-        section("Thermal", _thermal(runs)),
+        section("Thermal", html_blocks.thermal_metrics(runs)),
         section("Provenance", _provenance(runs)),
     ]
     title = "warp report: " + (
@@ -192,7 +194,7 @@ def _room_step(ds: xr.Dataset) -> int | None:
 
 
 def _peak_step(ds: xr.Dataset) -> int | None:
-    reflow = np.flatnonzero(ds["phase"].values == "reflow")
+    reflow = np.flatnonzero(results.reflow_steps(ds))
     if len(reflow) == 0:
         return None
     return int(reflow[np.argmax(ds["temperature"].values[reflow])])
@@ -211,6 +213,7 @@ def metrics(r: Run) -> dict[str, float | None]:
         "Tj powered (degC)": _powered_tj(ds),
         "theta_jc (K/W)": float(ds["theta_jc"]) if "theta_jc" in ds else None,
         "shortest bump life (cycles, any model)": _critical_life(ds, "fatigue_life"),
+        "worst reflow gap (um)": float(ds["reflow_gap_max"]) if "reflow_gap_max" in ds else None,
     }
 
 
@@ -310,12 +313,10 @@ def _warpage(runs: list[Run], measured: MeasuredWarpage | None = None) -> str:
         if "warpage" not in ds:
             continue
         phase = ds["phase"].values
-        chosen = (
-            "reflow" if "reflow" in set(phase) else "cycling" if "cycling" in set(phase) else None
-        )
+        chosen = next((p for p in (*REFLOW_PHASES, "cycling") if p in set(phase)), None)
         steps = np.flatnonzero(phase == chosen) if chosen else np.arange(ds.sizes["step"])
         room = _room_step(ds)
-        if chosen == "reflow" and room is not None:
+        if chosen in REFLOW_PHASES and room is not None:
             steps = np.concatenate([[room], steps])
         series.append(
             (
@@ -455,13 +456,16 @@ def _fatigue(runs: list[Run]) -> str:
     for r in shown:
         for kind, name in (("bump", "fatigue_life"), ("ball", "ball_fatigue_life")):
             if name not in r.ds or not np.isfinite(r.ds[name].values).any():
+                parts.append(html_blocks.critical_ball(r.name, r.ds) if kind == "ball" else "")
                 continue
             pitch = _joint_pitch(r.study, kind)
             x, y = r.ds[f"{kind}_x"].values, r.ds[f"{kind}_y"].values
             flags = {m: _short_flags(r.ds, name, str(m)) for m in r.ds["model"].values}
             parts.append(f"<h3>{escape(r.name)}: {kind} life map</h3>")
-            life_map = figures.life_map(x, y, r.ds[name], kind, pitch, flags)
+            board = html_blocks.board_outline(r.study) if kind == "ball" else None
+            life_map = figures.life_map(x, y, r.ds[name], kind, pitch, flags, board)
             parts.append(image(life_map, f"{kind} lives"))
+            parts.append(html_blocks.critical_ball(r.name, r.ds) if kind == "ball" else "")
         parts.append(_model_notes(r))
     return "".join(parts)
 
@@ -556,20 +560,6 @@ def _model_notes(r: Run) -> str:
     ]
     head = f"<p class='note'>{escape(r.name)}: models and constants</p>"
     return f"{head}<ul class='note'>{''.join(items)}</ul>"
-
-
-def _thermal(runs: list[Run]) -> str:
-    thetas = ("theta_jc", "theta_jb", "theta_ja")
-    rows = [
-        [r.name, number(_powered_tj(r.ds), ".1f"), f"{r.ds.attrs.get('power_W', '-')}"]
-        + [number(float(r.ds[n]) if n in r.ds else None, ".3g") for n in thetas]
-        for r in runs
-        if "junction_temperature" in r.ds
-    ]
-    if not rows:
-        return "<p class='missing'>No run computed thermal physics.</p>"
-    header = ["run", "Tj powered (degC)", "power (W)", *(f"{n} (K/W)" for n in thetas)]
-    return table(header, rows)
 
 
 def _provenance(runs: list[Run]) -> str:

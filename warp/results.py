@@ -14,6 +14,7 @@ import xarray as xr
 
 from warp import atomic
 from warp.errors import InputError
+from warp.history import REFLOW_PHASES
 
 SCHEMA_VERSION = "1"
 
@@ -82,12 +83,43 @@ VARIABLES = {
     ),
     "fatigue_life": (("model", "bump"), "cycles", "bump cycles to failure, by model"),
     "ball_fatigue_life": (("model", "ball"), "cycles", "ball cycles to failure, by model"),
+    "ball_pad_dz": (
+        ("step", "ball"),
+        "um",
+        "out-of-plane displacement of the package pad (carrier bottom) at each ball centre",
+    ),
+    "board_pad_dz": (
+        ("step", "ball"),
+        "um",
+        "out-of-plane displacement of the board top under each ball (its pad's base)",
+    ),
+    "reflow_gap": (
+        ("step", "ball"),
+        "um",
+        "package-pad to board-pad gap at each ball in reflow, rigid tilt removed, 0 at the "
+        "closest ball (warp.mismatch)",
+    ),
+    "reflow_gap_max": (
+        (),
+        "um",
+        "largest reflow gap at a ball while the balls are molten (head-in-pillow window)",
+    ),
     "peel_stress_max": (("step", "interface"), "MPa", "maximum tensile normal traction"),
     "shear_stress_max": (("step", "interface"), "MPa", "maximum shear traction magnitude"),
     "junction_temperature": (("step",), "degC", "maximum die temperature"),
-    "theta_jc": ((), "K/W", "junction-to-case (top) thermal resistance"),
-    "theta_jb": ((), "K/W", "junction-to-board thermal resistance"),
-    "theta_ja": ((), "K/W", "junction-to-ambient thermal resistance"),
+    "die_junction_temperature": (
+        ("die",),
+        "degC",
+        "highest temperature of each die at the power-on point (operating environment)",
+    ),
+    "theta_jc": ((), "K/W", "theta_JC(top): heat-sink top held isothermal"),
+    "theta_jb": ((), "K/W", "JESD51-8 junction-to-board: ring cold plate, board temperature T_B"),
+    "theta_jb_two_resistor": (
+        (),
+        "K/W",
+        "two-resistor junction-to-board value: board side (ball ends) held isothermal",
+    ),
+    "theta_ja": ((), "K/W", "junction-to-ambient thermal resistance (set-up in 'environment')"),
     "newton_iterations": (("step",), "1", "Newton iterations to reach the step"),
     "step_seconds": (("step",), "s", "wall time of the step's solves"),
     "substeps": (("step",), "1", "adaptive substeps taken to reach the step"),
@@ -114,6 +146,7 @@ COORDS = {
     "wire_apex_z": (("wire",), "mm", "loop apex height"),
     "ball_x": (("ball",), "mm", "ball centre x"),
     "ball_y": (("ball",), "mm", "ball centre y"),
+    "die": (("die",), "-", "die name (die, or die1, die2, ... in a stack)"),
     "interface": (("interface",), "-", "material interface name"),
     "cycle": (("cycle",), "-", "thermal cycle number"),
     "model": (("model",), "-", "fatigue model"),
@@ -238,9 +271,25 @@ def powered_steps(ds: xr.Dataset) -> np.ndarray:
     return np.isin(ds["phase"].values, POWERED_PHASES)
 
 
-def step_where(ds: xr.Dataset, phase: str, label: str) -> int | None:
-    """Index of the first step of a phase with a corner label, or None."""
-    hits = np.flatnonzero((ds["phase"].values == phase) & (ds["label"].values == label))
+def reflow_steps(ds: xr.Dataset) -> np.ndarray:
+    """Boolean mask of the steps of the study's reflow (`history.REFLOW_PHASES`: the
+    package alone, or the board assembly with a board)."""
+    return np.isin(ds["phase"].values, REFLOW_PHASES)
+
+
+def hottest_die(ds: xr.Dataset) -> tuple[str, float] | None:
+    """The die with the highest power-on junction temperature and that temperature (degC),
+    or None when the run has no per-die temperatures."""
+    if "die_junction_temperature" not in ds:
+        return None
+    temps = ds["die_junction_temperature"]
+    i = int(np.argmax(temps.values))
+    return str(temps["die"].values[i]), float(temps.values[i])
+
+
+def step_where(ds: xr.Dataset, phase: str | tuple[str, ...], label: str) -> int | None:
+    """Index of the first step of a phase (or of any of several) with a corner label, or None."""
+    hits = np.flatnonzero(np.isin(ds["phase"].values, phase) & (ds["label"].values == label))
     return int(hits[0]) if len(hits) else None
 
 

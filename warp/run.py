@@ -33,11 +33,16 @@ class RunOutcome:
 
 
 def execute(
-    design: Design, out_dir: Path, progress: Progress, write_fields: bool = True
+    design: Design,
+    out_dir: Path,
+    progress: Progress,
+    write_fields: bool = True,
+    mesh_cache: bool = True,
 ) -> RunOutcome:
-    """Mesh, solve every step and probe; stage and publish the products (collective).
-    The output folder is locked for the run: InputError, naming the holder, if another
-    warp command holds it (`warp.outdir`)."""
+    """Mesh (from the mesh cache unless `mesh_cache` is False, `warp.mesh.cache`), solve
+    every step and probe; stage and publish the products (collective). The output folder
+    is locked for the run: InputError, naming the holder, if another warp command holds it
+    (`warp.outdir`)."""
     from warp.fem.backend import DOLFINX_VERSION, MPI, PACKAGING, PETSC_VERSION
 
     comm = MPI.COMM_WORLD
@@ -45,7 +50,8 @@ def execute(
     # one run per output folder; staging of killed earlier runs is removed, its own always
     with outdir.staged(out_dir, st.study_id, comm) as staging:
         timings: dict[str, float] = {}
-        info, pm = mesh_design(design, staging, progress, timings, comm)
+        made, pm = mesh_design(design, staging, progress, timings, comm, mesh_cache)
+        info = made.info
         table = _solve(design, pm, progress, staging / "fields" if write_fields else None)
         table.attrs.update(
             dolfinx_version=DOLFINX_VERSION,
@@ -53,6 +59,8 @@ def execute(
             petsc_version=PETSC_VERSION,
             mesh_cells=int(info.quality.cells),
             mesh_min_sige=info.quality.min_sige,
+            mesh_cache=made.status,
+            mesh_key=made.short_key,
         )
         ds = dataset.build(design, table)
         if len(table.cycle_bounds) > 1:
@@ -70,22 +78,24 @@ def execute(
     return RunOutcome(ds, timings)
 
 
-def mesh_design(design: Design, staging: Path, progress: Progress, timings: dict, comm):
-    """The Gmsh mesh (written to staging/mesh) distributed as a DOLFINx PackageMesh."""
+def mesh_design(
+    design: Design, staging: Path, progress: Progress, timings: dict, comm, cache: bool = True
+):
+    """The mesh folder staging/mesh, from the mesh cache or Gmsh, and the mesh read back from
+    it distributed as a DOLFINx PackageMesh: (`warp.mesh.cache.CachedMesh`, PackageMesh)."""
     from warp.fem.meshdata import from_gmsh
-    from warp.mesh.model import generate, write_mesh
+    from warp.mesh import cache as mesh_cache
     from warp.mesh.session import GmshSession
 
-    st, lay = design.study, design.layout
-
     def mesh_and_write():
-        info = generate(st, lay, design.symmetry)
-        write_mesh(info, st, lay, staging / "mesh")
-        return info
+        root = mesh_cache.folder(cache)
+        made = mesh_cache.mesh_into(design, staging / "mesh", root, progress.stage)
+        mesh_cache.reload(staging / "mesh")
+        return made
 
-    progress.stage(f"meshing the {design.symmetry} model with Gmsh")
     with GmshSession(comm) as session:
-        info = session.run(mesh_and_write)
+        made = session.run(mesh_and_write)
+        info = made.info
         timings["mesh_s"] = info.seconds
         q = info.quality
         progress.stage(
@@ -95,7 +105,7 @@ def mesh_design(design: Design, staging: Path, progress: Progress, timings: dict
         t0 = time.perf_counter()
         pm = from_gmsh(session.model, comm)
     timings["distribute_s"] = time.perf_counter() - t0
-    return info, pm
+    return made, pm
 
 
 def _solve(design: Design, pm, progress: Progress, fields: Path | None) -> dataset.StepTable:

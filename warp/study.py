@@ -41,6 +41,7 @@ class _Section(BaseModel):
 Length = Annotated[float, Field(gt=0)]  # mm; each field adds its own upper bound
 Span = Annotated[float, Field(gt=0, le=100)]  # mm in plane: the largest bodies are ~80 mm
 Size2 = tuple[Span, Span]
+BoardSpan = Annotated[float, Field(gt=0, le=200)]  # mm: JESD51-9 boards reach 152.5 x 165 [B1]
 Coordinate = Annotated[float, Field(ge=-50, le=50)]  # mm from the package centre
 Point = tuple[Coordinate, Coordinate]
 # degC: colder than any test chamber, hotter than any reflow peak or mold cure
@@ -177,6 +178,31 @@ class Balls(_Section):
         None, units="mm", le=50, description="body edge to outermost ball centre (default: pitch)"
     )
     material: str = _f("sac305")
+
+
+class Board(_Section):
+    """A printed circuit board under the balls (issue 14): JESD51-9 [B1] 2s2p defaults."""
+
+    enabled: bool = _f(False)
+    size: tuple[BoardSpan, BoardSpan] = _f(
+        (101.5, 101.5),
+        units="mm",
+        description="the 101.5 x 101.5 mm section of the JESD51-9 101.5 x 114.5 mm board the "
+        "device is centred in [B1]; the connector strip is left out",
+    )
+    thickness: Length = _f(1.6, units="mm", le=5, description="JESD51-9 finish thickness [B1]")
+    material: str = _f("fr4_board", description="laminate, copper layers homogenised")
+    copper_planes: int = _f(2, ge=0, le=20, description="solid 1-oz (35 um) planes [B1]")
+    signal_layers: int = _f(2, ge=0, le=2, description="2-oz (70 um) outer trace layers [B1]")
+    trace_coverage: float = _f(0.1, ge=0, le=1, description="copper share of a trace layer")
+    pad_diameter: Length | None = _f(
+        None, units="mm", le=5, description="NSMD copper pad (default: 0.8 x balls.diameter)"
+    )
+    pad_thickness: Length = _f(0.035, units="mm", le=0.5, description="1-oz pad copper")
+    pad_material: str = _f("copper", description="NSMD pads; the solder mask is not modelled")
+    element_size: Length = _f(
+        4.0, units="mm", le=20, description="far-field element size, graded to the ball size"
+    )
 
 
 class Cycling(_Section):
@@ -471,6 +497,7 @@ class Study(_Section):
     heat_sink: HeatSink
     mold: Mold = Mold()
     balls: Balls = Balls()
+    board: Board = Board()
     passives: list[Passive] = _f(
         [], max_length=100, description="passive components on the carrier"
     )

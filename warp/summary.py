@@ -8,7 +8,8 @@ import textwrap
 import numpy as np
 import xarray as xr
 
-from warp import fatigue, results
+from warp import fatigue, jesd51, mismatch, results
+from warp.history import REFLOW_PHASES
 from warp.materials import PROPERTY_UNITS, Material, Table
 
 SOLVES = (("run_solves", "elastic solves"), ("run_substeps", "time-dependent substeps"))
@@ -34,7 +35,9 @@ def _cycling(ds: xr.Dataset) -> list[str]:
     lines = []
     for kind in ("bump", "ball"):
         name = f"{kind}_work_density"
-        if name in ds:
+        if name in ds and "ball_fatigue_reason" in ds[name].attrs:
+            lines.append(f"ball fatigue not reported: {ds[name].attrs['ball_fatigue_reason']}")
+        elif name in ds:
             w = ds[name].values
             j = int(np.argmax(w[-1]))
             x, y = float(ds[f"{kind}_x"][j]), float(ds[f"{kind}_y"][j])
@@ -89,7 +92,7 @@ def _mechanics(ds: xr.Dataset) -> list[str]:
     room, room_text = results.room_step(ds)
     for text, i in (
         (room_text, room),
-        ("at reflow peak", results.step_where(ds, "reflow", "T_p")),
+        ("at reflow peak", results.step_where(ds, REFLOW_PHASES, "T_p")),
         ("with the power on, ambient", results.step_where(ds, "power-on", "P_on")),
     ):
         if i is not None:
@@ -98,6 +101,7 @@ def _mechanics(ds: xr.Dataset) -> list[str]:
                 f"warpage {text} {t:g} degC: {float(ds.warpage[i]):+.1f} um "
                 f"(coplanarity {float(ds.coplanarity[i]):.1f} um)"
             )
+    lines += [text] if (text := mismatch.describe(ds)) else []
     strain = ds.bump_strain_eq.values
     if np.isfinite(strain).any():
         s, b = np.unravel_index(np.nanargmax(strain), strain.shape)
@@ -117,8 +121,13 @@ def _mechanics(ds: xr.Dataset) -> list[str]:
 
 
 def _thermal(ds: xr.Dataset) -> list[str]:
-    metrics = [f"{n} {float(ds[n]):.3f}" for n in ("theta_jc", "theta_jb", "theta_ja") if n in ds]
+    metrics = [f"{n} {float(ds[n]):.3f}" for n in jesd51.NAMES if n in ds]
     lines = ["thermal resistances (K/W): " + ", ".join(metrics)] if metrics else []
+    if "theta_ja" in ds:
+        lines.append(f"theta_ja set-up: {ds['theta_ja'].attrs.get('environment', '?')}")
+    hottest = results.hottest_die(ds)
+    if hottest is not None and ds.sizes["die"] > 1:
+        lines.append(f"hottest die with the power on: {hottest[0]} at {hottest[1]:.1f} degC")
     powered = results.powered_steps(ds)
     if powered.any():
         tj = ds.junction_temperature.values[powered]

@@ -14,6 +14,14 @@ SupportPoint = tuple[tuple[float, float, float], tuple[int, ...]]
 """A point (mm) and the displacement components held at it."""
 
 
+SUPPORTS = {
+    "quarter": "rigid-body motion only: the symmetry planes, and z held at the carrier-bottom "
+    "centre",
+    "full": "rigid-body motion only: a 3-2-1 point set on the carrier-bottom corners",
+}
+"""The supports of `support_points`, in words (results attrs)."""
+
+
 def support_points(layout: PackageLayout, symmetry: str) -> list[SupportPoint]:
     """Points that remove rigid-body motion only (3-2-1), on carrier-bottom corners; a quarter
     model is held by its symmetry planes and one point at the centre."""
@@ -35,6 +43,18 @@ def mirror(points: np.ndarray, symmetry: str) -> np.ndarray:
     return out
 
 
+def tensor_signs(points: np.ndarray, symmetry: str) -> np.ndarray:
+    """Factors (n, 6) that turn a symmetric tensor (xx, yy, zz, yz, xz, xy) read at each
+    point's mirror image in the modelled quarter into the point's own: the shear components
+    odd in x or y change sign, and vanish for a joint centred on a symmetry plane (its
+    average over the whole joint is zero; the model holds a half or a quarter of it)."""
+    out = np.ones((len(points), 6))
+    if symmetry == "quarter":
+        sx, sy = np.sign(np.round(np.asarray(points, dtype=float)[:, :2], 9)).T
+        out[:, 3], out[:, 4], out[:, 5] = sy, sx, sx * sy
+    return out
+
+
 def joint_map(centres: np.ndarray, symmetry: str) -> tuple[np.ndarray, np.ndarray]:
     """Centres of the modelled joints, and for every package joint its modelled counterpart."""
     mapped = np.round(mirror(centres, symmetry), 9)
@@ -44,7 +64,8 @@ def joint_map(centres: np.ndarray, symmetry: str) -> tuple[np.ndarray, np.ndarra
 
 def joint_ends(layout: PackageLayout, part: str) -> np.ndarray:
     """(z0, z1) in mm of the two bonded ends of every joint of `part` ("bumps" or "balls"),
-    in the order of the layout's centres."""
+    in the order of the layout's centres: a ball's are its board pad (or free tip) at
+    balls.z0 and its package pad at balls.z1 = 0."""
     if part == "balls":
         b = layout.balls
         return np.tile([b.z0, b.z1], (b.count, 1))

@@ -54,7 +54,10 @@ def test_solder_accumulates_inelastic_strain_and_work(cycled):
     assert np.isnan(p[ds.temperature.values > 217.0]).all()  # molten bumps
     assert p[-1].min() > 0
     w = ds.bump_work_density.values
-    assert np.all(w > 0) and np.all(ds.ball_work_density.values > 0)
+    assert np.all(w > 0)
+    # no board: the balls hang free, so their fatigue is not reported (NaN with the reason)
+    assert np.isnan(ds.ball_work_density.values).all()
+    assert "no board" in ds.ball_work_density.attrs["ball_fatigue_reason"]
     cycling = ds.phase.values == "cycling"
     assert p[cycling][-1].max() > p[~cycling][-1].max()  # cycling adds inelastic strain
 
@@ -93,8 +96,7 @@ def test_a_milder_cycle_does_less_damage(tmp_path, cycled):
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     mild = results.read(out / "results.nc")
-    for kind in ("bump", "ball"):
-        w = f"{kind}_work_density"
-        assert mild[w].values[-1].max() < 0.8 * harsh[w].values[-1].max()
+    w = "bump_work_density"  # ball fatigue needs a board (NaN here)
+    assert mild[w].values[-1].max() < 0.8 * harsh[w].values[-1].max()
     shortest = {k: float(v.fatigue_life.min()) for k, v in (("mild", mild), ("harsh", harsh))}
     assert shortest["mild"] > shortest["harsh"]

@@ -40,9 +40,12 @@ def test_results_follow_the_contract_and_conserve_energy(runs):
     for ds in runs.values():
         assert results.check(ds) == []
         power = ds.attrs["power_W"]
-        for name in ("theta_jc", "theta_jb", "theta_ja"):
+        for name in ("theta_jc", "theta_jb_two_resistor", "theta_ja"):
             assert ds[name].attrs["heat_out_W"] == pytest.approx(power, rel=1e-3), name
-        assert ds.theta_jc < ds.theta_jb < ds.theta_ja  # the exposed heat sink is the short path
+        # the exposed heat sink is the short path
+        assert ds.theta_jc < ds.theta_jb_two_resistor < ds.theta_ja
+        assert "theta_jb" not in ds  # no board: no JESD51-8 board temperature
+        assert "not a JESD51-2/-7 value" in ds.theta_ja.attrs["environment"]
 
 
 def test_theta_jc_follows_the_gap_and_the_mold_conductivity_as_series_resistances(runs):
@@ -85,5 +88,5 @@ def test_thermal_resistances_match_under_mpi(runs, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     ds = results.read(tmp_path / "mpi" / "results.nc")
-    for name in ("theta_jc", "theta_jb", "theta_ja"):
+    for name in ("theta_jc", "theta_jb_two_resistor", "theta_ja"):
         assert float(ds[name]) == pytest.approx(float(runs[0.03, 3.3][name]), rel=1e-6)

@@ -1,11 +1,15 @@
-"""Heat conduction against closed forms; energy balance; transient to steady."""
+"""Heat conduction against closed forms (layered, orthotropic, per die); energy balance;
+transient to steady."""
 
 from __future__ import annotations
 
+import dolfinx
 import numpy as np
 import pytest
 from layered import layered_box
+from mpi4py import MPI
 
+from warp.fem.box import tagged
 from warp.fem.closed_forms import layered_conduction
 from warp.fem.thermal import HeatSource, ThermalModel
 from warp.jesd51 import SurfaceCondition
@@ -88,3 +92,63 @@ def test_energy_balance_and_transient_reach_the_steady_state():
     assert np.all(np.diff(history) > -1e-9)  # heats up monotonically
     assert history[-1] == pytest.approx(steady_tj, rel=2e-3)
     assert history[0] < steady_tj - 0.2 * (steady_tj - 25.0)
+
+
+def orthotropic(name, k, k_z):
+    return Material(
+        name, "", "substrate", "isotropic", {"k": k, "k_z": k_z, "density": 1.0, "cp": 1e6}
+    )
+
+
+def test_orthotropic_slab_conducts_k_z_through_the_thickness_and_k_in_plane():
+    """A 4 x 3 x 0.5 mm slab (k 20, k_z 0.5 W/(m.K)) making P uniformly, one face held, the
+    rest adiabatic: the 1-D closed form rise P d / (2 k A) with the conductivity along the
+    heat path, k_z through the thickness, k along x. The profile is quadratic, so P2 holds it
+    exactly; with k_z ignored (k in all three) the through-thickness rise would be 40x lower."""
+    length, width, t, watts, k, k_z = 4.0, 3.0, 0.5, 1.0, 20.0, 0.5
+    mats = {"die": orthotropic("slab", k, k_z)}
+    through = layered_box(length, width, [("die", t, 4)], 4)
+    model = ThermalModel(through, mats, [HeatSource("die", watts, length * width * t)], 2)
+    model.set_environment({"carrier_bottom": SurfaceCondition("fixed", 0.0, 25.0)})
+    model.steady()
+    rise_z = watts * t / (2 * k_z * 1e-3 * length * width)
+    assert model.junction_temperature() - 25.0 == pytest.approx(rise_z, rel=1e-9)
+
+    msh = dolfinx.mesh.create_box(
+        MPI.COMM_WORLD,
+        [[-length / 2, -width / 2, 0.0], [length / 2, width / 2, t]],
+        [8, 3, 2],
+        dolfinx.mesh.CellType.tetrahedron,
+    )
+    end = {"carrier_bottom": lambda x: np.isclose(x[0], -length / 2)}
+    along = tagged(msh, ["die"], np.array([0.0, t]), end)
+    model = ThermalModel(along, mats, [HeatSource("die", watts, length * width * t)], 2)
+    model.set_environment({"carrier_bottom": SurfaceCondition("fixed", 0.0, 25.0)})
+    model.steady()
+    rise_x = watts * length / (2 * k * 1e-3 * width * t)
+    assert model.junction_temperature() - 25.0 == pytest.approx(rise_x, rel=1e-9)
+
+
+def test_each_die_has_its_own_junction_temperature():
+    """Two dies in a 1-D stack, the power in the upper one, the bottom held: the upper die
+    peaks at its top, T0 + q (sum t/k below it) + q t / (2 k); the unpowered lower die at its
+    own top, T0 + q (t_c / k_c + t_1 / k_1). The junction temperature is the hotter one."""
+    layers = [("carrier", 0.2, 2), ("die1", 0.1, 2), ("mold", 0.1, 2), ("die2", 0.15, 3)]
+    k = {"carrier": 20.0, "die1": 120.0, "mold": 1.0, "die2": 150.0}
+    mats = {n: slab(n, v) for n, v in k.items()}
+    pm = layered_box(4.0, 3.0, layers, 4)
+    watts = 2.0
+    model = ThermalModel(
+        pm, mats, [HeatSource("die2", watts, AREA * 0.15)], 2, dies=["die1", "die2"]
+    )
+    model.set_environment({"carrier_bottom": SurfaceCondition("fixed", 0.0, 25.0)})
+    model.steady()
+    q = watts / AREA
+    r = {n: t / (k[n] * 1e-3) for n, t, _ in layers}
+    expected = {
+        "die1": 25.0 + q * (r["carrier"] + r["die1"]),
+        "die2": 25.0 + q * (r["carrier"] + r["die1"] + r["mold"] + r["die2"] / 2),
+    }
+    got = model.die_temperatures()
+    assert got == pytest.approx(expected, rel=1e-9)
+    assert model.junction_temperature() == pytest.approx(max(expected.values()), rel=1e-9)

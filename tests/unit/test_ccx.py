@@ -86,3 +86,14 @@ def test_thermal_deck_holds_nodes_and_heats_only_powered_elements():
     assert cards(text)["*CONDUCTIVITY"] == [[0.1, 0.1, 0.05]]
     silent = thermal_deck(MESH, {"die": 0.1}, np.array([0.0]), np.array([3]), 25.0, "")
     assert "BF" not in silent
+
+
+def test_thermal_deck_carries_the_through_thickness_conductivity():
+    """A laminate with k_z (bt_substrate: k 0.8, k_z 0.5 W/(m.K)) reaches ccx as ORTHO
+    (k, k, k_z); with k_z ignored the third value would be k."""
+    laminate = get_material("bt_substrate")
+    k = {"carrier": laminate.conductivity(25.0) * 1e-3}
+    text = thermal_deck(MESH, k, np.array([1.0]), np.array([3]), 25.0, "")
+    expected = [1e-3 * laminate.scalar(p) for p in ("k", "k", "k_z")]
+    assert cards(text)["*CONDUCTIVITY"] == [pytest.approx(expected, rel=1e-13)]
+    assert expected[2] != expected[0]

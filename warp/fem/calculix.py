@@ -9,8 +9,8 @@ secant CTE, warp's integrated thermal strain / (T - T0), so ccx's alpha (T - T0)
 warp's free strain. The supports are warp's held DOFs. Both quadratures (DOLFINx degree 2
 for these forms, the C3D10 4-point rule) integrate the element matrices exactly, so the
 answers differ by solver precision only. The steady heat-conduction check uses the theta_jc
-environment with the conductivities frozen at thermal.ambient. The decks, the ccx run and
-its results file are in warp/ccx.py. Units: mm, MPa, degC, W.
+environment with the conductivity tensors (k, k, k_z) frozen at thermal.ambient. The decks,
+the ccx run and its results file are in warp/ccx.py. Units: mm, MPa, degC, W.
 
 The mesh must be whole on one process: every function here refuses an MPI run.
 """
@@ -41,7 +41,7 @@ from warp.design import Design, resolve
 from warp.errors import RunError
 from warp.fem.backend import MPI
 from warp.fem.elasticity import ThermoElasticModel
-from warp.fem.jesd51_solves import heat_sources
+from warp.fem.jesd51_solves import conduction_materials, heat_sources
 from warp.fem.meshdata import PackageMesh
 from warp.fem.package_probes import PackageProbes
 from warp.fem.thermal import HeatSource, ThermalModel
@@ -221,25 +221,27 @@ def check_thermal(design: Design, pm: PackageMesh, case: str) -> list[CheckRow]:
     temperature rise, Tj and theta_jc.
 
     Conductivities are frozen at thermal.ambient in both (warp's k(T) needs a Picard loop
-    ccx does not share). warp uses the in-plane k in every direction today (k_z is not read),
-    so ccx gets it in all three. The die powers are the study's, or 1 W in die 1 when it
-    gives none (theta_jc does not depend on the power at constant k).
+    ccx does not share): the diagonal tensor (k, k, k_z) of each part, the board's from its
+    copper layers (`conduction_materials`), as ccx's ORTHO conductivity. The die powers are
+    the study's, or 1 W in die 1 when it gives none (theta_jc does not depend on the power
+    at constant k).
     """
     _serial(pm.comm)
     st = design.study
     amb = st.thermal.ambient
-    frozen = {p: _frozen_conductivity(m, amb) for p, m in design.materials.items()}
+    frozen = {p: _frozen_conductivity(m, amb) for p, m in conduction_materials(design).items()}
     first = design.layout.dies[0]
     sources = heat_sources(design) or [HeatSource(first.name, 1.0, first.box.volume)]
     start = time.process_time()
     model = ThermalModel(pm, frozen, sources, degree=2, petsc_options=st.thermal.petsc_options)
-    model.set_environment(jesd51.environments(st, design.layout)["theta_jc"])
+    theta_jc = next(m for m in jesd51.metrics(st, design.layout) if m.name == "theta_jc")
+    model.set_environment(theta_jc.surfaces)
     model.T.x.array[:] = amb
     model.steady()
     warp_s = time.process_time() - start
     mesh = c3d10_mesh(model.V, pm, list(frozen))
     held = held_dofs(model.bcs, 1)[:, 0]
-    k = {p: np.broadcast_to(m.conductivity(amb), 3) * 1e-3 for p, m in frozen.items()}
+    k = {p: m.conductivity(amb) * 1e-3 for p, m in frozen.items()}
     title = f"warp cross-check: {case}, theta_jc"
     ccx = run_ccx(thermal_deck(mesh, k, model.q.x.array, held, amb, title))
     t_ccx = ccx.at(mesh.nodes, "NDTEMP")

@@ -2,8 +2,9 @@
 
 Each part has one material; its moduli and free thermal strain at the current
 temperature (uniform, or one value per cell from a temperature field) live in
-cell-wise (DG0) fields, so a load step only refills arrays and reassembles. A
-cubic crystal (the silicon die) uses its full rotated stiffness.
+cell-wise (DG0) fields, so a load step only refills arrays and reassembles. An
+anisotropic material (the cubic silicon die, an orthotropic board) uses its full
+Voigt stiffness, with its free strain along the principal axes.
 """
 
 from __future__ import annotations
@@ -45,10 +46,10 @@ class ThermoElasticModel(MechanicsBase):
         q0 = dolfinx.fem.functionspace(msh, ("DG", 0))
         self.lam, self.mu = dolfinx.fem.Function(q0), dolfinx.fem.Function(q0)
         self.eth = dolfinx.fem.Function(dolfinx.fem.functionspace(msh, ("DG", 0, (3,))))
-        self.cubic = {
+        self.anisotropic = {
             p: dolfinx.fem.Constant(msh, np.zeros((6, 6)))
             for p, m in materials.items()
-            if m.elasticity == "cubic"
+            if m.elasticity != "isotropic"
         }
         self.cells = {p: pm.cells(p) for p in materials}
         u, v = ufl.TrialFunction(self.V), ufl.TestFunction(self.V)
@@ -72,8 +73,8 @@ class ThermoElasticModel(MechanicsBase):
         ]
 
     def _sigma(self, part: str, strain):
-        if part in self.cubic:
-            return unvoigt(ufl.dot(self.cubic[part], voigt(strain)))
+        if part in self.anisotropic:
+            return unvoigt(ufl.dot(self.anisotropic[part], voigt(strain)))
         return 2 * self.mu * strain + self.lam * ufl.tr(strain) * ufl.Identity(3)
 
     def mechanical_strain(self):
@@ -101,13 +102,11 @@ class ThermoElasticModel(MechanicsBase):
         for part, mat in self.materials.items():
             cells = self.cells[part]
             temp = np.asarray(temp_degC)[cells] if field else temp_degC
-            if part in self.cubic:
+            if part in self.anisotropic:  # constants that hold at every temperature
                 stiffness = mat.stiffness(
-                    self.pm.mesh.comm.allreduce(  # no T data for cubic
-                        float(np.max(temp, initial=-np.inf)), op=MPI.MAX
-                    )
+                    self.pm.mesh.comm.allreduce(float(np.max(temp, initial=-np.inf)), op=MPI.MAX)
                 )
-                self.cubic[part].value[:] = stiffness
+                self.anisotropic[part].value[:] = stiffness
                 local = float(np.max(stiffness))
             else:
                 lam, mu = mat.lame(temp)

@@ -2,7 +2,8 @@
 
 The bottom-surface grids (the whole body for the surface map and `warpage_body`, the
 terminal zone for `warpage`, JESD22-B112), the bumps and balls (volume
-averages and Darveaux layers), the ball tips and the interface tractions, each
+averages and Darveaux layers), the ball tips, the package pads and the board top at
+each ball (the reflow gap, `warp.mismatch`) and the interface tractions, each
 reported for the whole package: a quarter model reads every joint and grid point
 at its mirror image.
 """
@@ -16,7 +17,7 @@ from warp.design import Design
 from warp.fem.meshdata import PackageMesh
 from warp.fem.probes import InterfaceTractions, JointAverages, PointProbe
 from warp.hysteresis import LAYER_KEYS
-from warp.symmetry import joint_ends, joint_map, mirror
+from warp.symmetry import joint_ends, joint_map, mirror, tensor_signs
 
 
 class PackageProbes:
@@ -39,7 +40,7 @@ class PackageProbes:
         self.zone = PointProbe(pm.mesh, mirror(zone, sym))
         centres, self.bump_of = joint_map(lay.bump_centres, sym)
         self.bumps = JointAverages(model, "bumps", centres, joint_ends(lay, "bumps"))
-        self.balls = self.tips = None
+        self.balls = self.tips = self.pads = self.board_pads = None
         if lay.balls is not None:
             zc = 0.5 * (lay.balls.z0 + lay.balls.z1)
             centres, self.ball_of = joint_map(
@@ -48,6 +49,9 @@ class PackageProbes:
             self.balls = JointAverages(model, "balls", centres, joint_ends(lay, "balls"))
             tip_points = np.column_stack([lay.balls.xy, np.full(lay.balls.count, lay.balls.z0)])
             self.tips = PointProbe(pm.mesh, mirror(tip_points, sym))
+            self.pads = _at_balls(pm, lay.balls.xy, lay.balls.z1, sym)  # package pads
+            if lay.board is not None:  # the board top under each ball: its pad's base
+                self.board_pads = _at_balls(pm, lay.board.pads.xy, lay.board.pads.z0, sym)
         self.tractions = InterfaceTractions(model)
 
     @property
@@ -74,6 +78,9 @@ class PackageProbes:
         if self.balls is not None:
             row["ball_strain_eq"] = self.balls.strain_eq()[self.ball_of]
             row["coplanarity"] = warpage.coplanarity(*lay.balls.xy.T, self.tips(m.u, 2) * 1e3)
+            row["ball_pad_dz"] = self.pads(m.u, 2) * 1e3
+            if self.board_pads is not None:
+                row["board_pad_dz"] = self.board_pads(m.u, 2) * 1e3
             if materials["balls"].is_molten(hottest):
                 row["ball_strain_eq"] = np.full_like(row["ball_strain_eq"], np.nan)
         else:
@@ -101,15 +108,25 @@ class PackageProbes:
 
     def joint_layers(self, layer: float) -> dict[str, dict[str, np.ndarray]]:
         """Darveaux-layer averages (`layer` mm) at both bonded faces of every joint, now:
-        kind -> key (`LAYER_KEYS`) -> (joint, face, ...)."""
+        kind -> key (`LAYER_KEYS`) -> (joint, face, ...); tensors as the package joint's own
+        (`warp.symmetry.tensor_signs`)."""
+        lay, sym = self.design.layout, self.design.symmetry
         out = {}
-        for kind, probe, order in (
-            ("bump", self.bumps, self.bump_of),
-            ("ball", self.balls, getattr(self, "ball_of", None)),
+        for kind, probe, order, joints in (
+            ("bump", self.bumps, self.bump_of, lay.bump_centres),
+            ("ball", self.balls, getattr(self, "ball_of", None), getattr(lay.balls, "xy", None)),
         ):
             if probe is not None:
-                out[kind] = {
-                    key: probe.face_averages(self.model.cell_values(f"{kind}s", key), layer)[order]
-                    for key in LAYER_KEYS
-                }
+                signs = tensor_signs(joints, sym)[:, None, :]
+                out[kind] = {}
+                for key in LAYER_KEYS:
+                    mean = probe.face_averages(self.model.cell_values(f"{kind}s", key), layer)
+                    out[kind][key] = mean[order] * signs if mean.ndim == 3 else mean[order]
         return out
+
+
+def _at_balls(pm: PackageMesh, xy: np.ndarray, z: float, symmetry: str) -> PointProbe:
+    """A probe at height `z` (mm) under or over every ball centre `xy`, read at the mirror
+    image in a quarter model."""
+    points = np.column_stack([xy, np.full(len(xy), z)])
+    return PointProbe(pm.mesh, mirror(points, symmetry))

@@ -11,9 +11,17 @@ to its solidus, as a new joint is. Every planned step is reached through adaptiv
 substeps (`StepControl`), and each joint's Darveaux-layer series is kept for the
 per-cycle analysis (`warp.hysteresis`).
 
-In the mold chase the package is free: the supports remove rigid-body motion only,
-as everywhere in the history. A chase that clamps the strip flat through the in-mold
-cure would hold the warpage at zero while the mold relaxes, so the in-mold and ejected
+On a board (`board.enabled`), the board and its pads are unborn (soft, no load) until
+the board-assembly reflow cools the balls to their solidus; there they are born
+stress-free with the balls, so package and board each carry their own history up to
+the assembly, and board-level cycling loads the balls through the board.
+
+The supports remove rigid-body motion only, as everywhere in the history, and stay on
+the carrier bottom also with a board (`warp.symmetry.SUPPORTS`): the assembled package
+and board are self-equilibrated, so where rigid-body motion is removed changes no
+strain, and the package must stay held while the board is unborn and soft. In the mold
+chase the package is free. A chase that clamps the strip flat through the in-mold cure
+would hold the warpage at zero while the mold relaxes, so the in-mold and ejected
 warpage computed here is an upper bound on a clamped package's (`MOLD_CHASE`).
 """
 
@@ -34,7 +42,7 @@ from warp.fem.package_probes import PackageProbes
 from warp.fem.step_control import StepControl
 from warp.history import stress_free_states
 from warp.progress import Progress
-from warp.symmetry import support_points
+from warp.symmetry import SUPPORTS, support_points
 
 SOLDER_PARTS = ("bumps", "balls", "passive_joints")
 JOINT_RESULTS = {"bumps": "bump", "balls": "ball"}
@@ -43,6 +51,11 @@ MOLD_CHASE = (
     "free in the chase: the supports remove rigid-body motion only, also during the "
     "in-mold cure, so the in-mold and ejected warpage is an upper bound on that of a "
     "package clamped flat in the chase (where the mold relaxes under the clamp)"
+)
+ON_BOARD = (
+    "; on the package also with the board: package and board are self-equilibrated, so "
+    "where rigid-body motion is removed changes no strain, and the package stays held "
+    "while the board is unborn and soft"
 )
 JOINT_REBIRTH = (
     "a joint above its solidus carries no load (soft stand-in) and its strains are NaN; "
@@ -167,6 +180,7 @@ def solve_process_history(
         stress_free_state=json.dumps(stress_free_states(steps, list(design.materials))),
         joint_rebirth=JOINT_REBIRTH,
         mold_chase=MOLD_CHASE,
+        supports=SUPPORTS[design.symmetry] + (ON_BOARD if design.layout.board else ""),
         laws=", ".join(f"{k}: {v}" for k, v in law_of.items()),
         run_steps=len(steps) - 1,
         run_substeps=len(stats),

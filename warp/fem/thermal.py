@@ -2,15 +2,16 @@
 
 Same mesh as the mechanics. Units inside: mm, W, degC, so conductivity is in
 W/(mm.K) (library W/(m.K) * 1e-3), film coefficients in W/(mm^2.K) (* 1e-6)
-and heat capacity in J/(mm^3.K) (* 1e-9). Conductivity follows the library
-tables k(T), cell by cell, by Picard iteration. Each named outer surface is
-convective, held at a temperature, or adiabatic; the die power is a volume
-source, uniform or with a hot spot.
+and heat capacity in J/(mm^3.K) (* 1e-9). Conductivity is the diagonal tensor
+(k, k, k_z) of the library tables k(T), k_z(T), cell by cell (a DG0 vector), by
+Picard iteration. Each named outer surface is convective, held at a temperature,
+or adiabatic; a held condition may also cover part of a surface (a ring) or an
+interface. The die power is a volume source, uniform or with a hot spot.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import dolfinx
@@ -22,6 +23,7 @@ from petsc4py import PETSc
 
 from warp.errors import RunError
 from warp.fem.meshdata import PackageMesh
+from warp.fem.probes import PointProbe
 from warp.fem.solver import (
     LinearSolver,
     PetscOptions,
@@ -57,7 +59,8 @@ class HeatSource:
 class ThermalModel:
     """Temperature field T (P1 or P2) under a set of surface conditions and die powers.
 
-    `petsc_options` (the study's thermal.petsc_options) go on top of THERMAL_OPTIONS.
+    `petsc_options` (the study's thermal.petsc_options) go on top of THERMAL_OPTIONS;
+    `dies` names the die parts whose temperatures are reported (default: the powered ones).
     """
 
     def __init__(
@@ -67,12 +70,14 @@ class ThermalModel:
         sources: list[HeatSource],
         degree: int = 1,
         petsc_options: Mapping | None = None,
+        dies: Sequence[str] | None = None,
     ):
         self.pm, self.materials = pm, materials
         msh = pm.mesh
         self.V = dolfinx.fem.functionspace(msh, ("Lagrange", degree))
         q0 = dolfinx.fem.functionspace(msh, ("DG", 0))
-        self.k, self.rho_c, self.q = (dolfinx.fem.Function(q0) for _ in range(3))
+        self.rho_c, self.q = (dolfinx.fem.Function(q0) for _ in range(2))
+        self.k = dolfinx.fem.Function(dolfinx.fem.functionspace(msh, ("DG", 0, (3,))))
         self.T = dolfinx.fem.Function(self.V, name="temperature")
         self.T_old = dolfinx.fem.Function(self.V)
         self.n_cells = msh.topology.index_map(3).size_local + msh.topology.index_map(3).num_ghosts
@@ -89,7 +94,8 @@ class ThermalModel:
         self.ds = {g: ds(pm.groups[g][1]) for g in self.surfaces}
         dx = ufl.Measure("dx", domain=msh)
         u, v = ufl.TrialFunction(self.V), ufl.TestFunction(self.V)
-        a = self.k * ufl.dot(ufl.grad(u), ufl.grad(v)) * dx + self.inv_dt * self.rho_c * u * v * dx
+        flux = ufl.as_vector([self.k[i] * ufl.grad(u)[i] for i in range(3)])  # diag(k) grad u
+        a = ufl.dot(flux, ufl.grad(v)) * dx + self.inv_dt * self.rho_c * u * v * dx
         L = self.scale * self.q * v * dx + self.inv_dt * self.rho_c * self.T_old * v * dx
         for g in self.surfaces:
             a += self.h[g] * u * v * self.ds[g]
@@ -108,7 +114,8 @@ class ThermalModel:
         self.A.setOption(PETSc.Mat.Option.SPD, True)
         self.bcs: list = []
         self.fixed: list[str] = []
-        self.die_dofs = {s.part: np.unique(self.V.dofmap.list[pm.cells(s.part)]) for s in sources}
+        names = dies if dies is not None else [s.part for s in sources]
+        self.die_dofs = {d: np.unique(self.V.dofmap.list[pm.cells(d)]) for d in names}
 
     # ------------------------------------------------------------ set-up
 
@@ -138,16 +145,28 @@ class ThermalModel:
                 self.q.x.array[cells[hot]] = frac * s.watts * share / v_hot
 
     def set_environment(self, surfaces: dict[str, SurfaceCondition]) -> None:
-        """Apply surface conditions by group name; groups not given are adiabatic."""
+        """Apply surface conditions by group name; groups not given are adiabatic. A held
+        condition may name an interface group too (held isothermal inside the body), and
+        with a `ring` it holds only the facets whose midpoints lie in the ring."""
         self.bcs, self.fixed = [], []
         for g in self.surfaces:
             cond = surfaces.get(g, SurfaceCondition("adiabatic"))
             self.h[g].value = cond.h * 1e-6 if cond.kind == "convection" else 0.0
             self.t_fluid[g].value = cond.temperature
-            if cond.kind == "fixed":
-                dofs = dolfinx.fem.locate_dofs_topological(self.V, 2, self.pm.facets(g))
-                self.bcs.append(dolfinx.fem.dirichletbc(float(cond.temperature), dofs, self.V))
-                self.fixed.append(g)
+        for g, cond in surfaces.items():
+            if cond.kind != "fixed" or (g in OUTER_SURFACES and g not in self.surfaces):
+                continue  # a face this design does not have
+            if g not in self.pm.groups or self.pm.groups[g][0] != 2:
+                raise RunError(f"thermal: no surface or interface named {g!r} in the mesh")
+            facets = self.pm.facets(g)
+            if cond.ring is not None:
+                mids = dolfinx.mesh.compute_midpoints(self.pm.mesh, 2, facets)
+                facets = facets[cond.ring.contains(mids[:, 0], mids[:, 1])]
+            if self.pm.comm.allreduce(len(facets), op=MPI.SUM) == 0:
+                raise RunError(f"thermal: the held part of {g!r} covers no facet")
+            dofs = dolfinx.fem.locate_dofs_topological(self.V, 2, facets)
+            self.bcs.append(dolfinx.fem.dirichletbc(float(cond.temperature), dofs, self.V))
+            self.fixed.append(g)
         if not self.fixed and not any(self.h[g].value > 0 for g in self.surfaces):
             raise RunError("thermal: every surface is adiabatic, so no steady state exists")
 
@@ -159,7 +178,8 @@ class ThermalModel:
         for part, mat in self.materials.items():
             cells = self.pm.cells(part)
             temp = self.cell_T.x.array[cells]
-            self.k.x.array[cells] = mat.conductivity(temp) * 1e-3
+            blocks = self.k.function_space.dofmap.list[cells, 0]
+            self.k.x.array.reshape(-1, 3)[blocks] = mat.conductivity(temp) * 1e-3
             self.rho_c.x.array[cells] = mat.heat_capacity(temp) * 1e-9
 
     def _solve_linear(self, what: str) -> None:
@@ -199,20 +219,34 @@ class ThermalModel:
 
     # ------------------------------------------------------------ outputs
 
+    def die_temperatures(self) -> dict[str, float]:
+        """Highest temperature of each reported die (degC), by die part."""
+        return {
+            die: self.pm.comm.allreduce(
+                float(np.max(self.T.x.array[dofs], initial=-np.inf)), op=MPI.MAX
+            )
+            for die, dofs in self.die_dofs.items()
+        }
+
     def junction_temperature(self) -> float:
-        """Highest temperature of any powered die (degC)."""
-        local = max(
-            (float(np.max(self.T.x.array[d], initial=-np.inf)) for d in self.die_dofs.values()),
-            default=-np.inf,
-        )
-        return self.pm.comm.allreduce(local, op=MPI.MAX)
+        """Highest temperature of any reported die (degC)."""
+        return max(self.die_temperatures().values(), default=-np.inf)
+
+    def temperature_at(self, points: np.ndarray) -> np.ndarray:
+        """Temperatures (degC) at points (n, 3) in mm, on every rank."""
+        return PointProbe(self.pm.mesh, points)(self.T, 0)
+
+    def film_heat(self) -> dict[str, float]:
+        """Heat leaving the modelled region through each convective surface, in W."""
+        return {
+            g: self.pm.comm.allreduce(dolfinx.fem.assemble_scalar(f), op=MPI.SUM)
+            for g, f in self._out.items()
+            if self.h[g].value > 0
+        }
 
     def heat_out(self) -> float:
         """Heat leaving the modelled region in W: films plus held surfaces."""
-        film = sum(
-            dolfinx.fem.assemble_scalar(f) for g, f in self._out.items() if self.h[g].value > 0
-        )
-        film = self.pm.comm.allreduce(film, op=MPI.SUM)
+        film = sum(self.film_heat().values())
         if not self.fixed:
             return film
         # heat into the held surfaces: the residual of the unconstrained equations there

@@ -28,6 +28,9 @@ PROPERTY_UNITS = {
     "C12": "MPa",
     "C44": "MPa",
     "crystal_angle": "deg",
+    **{f"E_{a}": "MPa" for a in "xyz"},
+    **{f"nu_{a}": "1" for a in ("xy", "xz", "yz")},
+    **{f"G_{a}": "MPa" for a in ("xy", "xz", "yz")},
     "cte": "ppm/K",
     "cte_z": "ppm/K",
     "tg": "degC",
@@ -178,7 +181,8 @@ class Material:
         return inplane, normal
 
     def thermal_strain(self, temp, stress_free: float) -> np.ndarray:
-        """Free thermal strain (x, y, z) from the stress-free temperature to `temp`.
+        """Free thermal strain (x, y, z) along the principal axes from the stress-free
+        temperature to `temp`.
 
         A scalar temperature gives shape (3,), an array of n temperatures (n, 3).
         """
@@ -187,8 +191,22 @@ class Material:
         ez = np.asarray(normal.integral(stress_free, temp)) * 1e-6
         return np.stack([exy, exy, ez], axis=-1)
 
+    def secant_cte(self, temp, stress_free: float) -> np.ndarray:
+        """Secant CTE (x, y, z) in ppm/K from the stress-free temperature to `temp` (the
+        tangent CTE where they coincide); shapes as `thermal_strain`."""
+        inplane, normal = self._cte_tables
+        dt = np.asarray(temp, dtype=float) - stress_free
+        near = np.abs(dt) < 1e-9
+        step = np.where(near, 1.0, dt)
+        xy = np.where(near, inplane(temp), inplane.integral(stress_free, temp) / step)
+        z = np.where(near, normal(temp), normal.integral(stress_free, temp) / step)
+        return np.stack([xy, xy, z], axis=-1)
+
     def stiffness(self, temp: float) -> np.ndarray:
-        """6x6 Voigt stiffness (11, 22, 33, 23, 13, 12; engineering shear) in MPa."""
+        """6x6 Voigt stiffness (11, 22, 33, 23, 13, 12; engineering shear) in MPa; an
+        orthotropic material's constants hold at every temperature."""
+        if self.elasticity == "orthotropic":
+            return orthotropic_voigt(*(self.scalar(p) for p in ELASTICITY["orthotropic"]))
         if self.elasticity == "cubic":
             c11, c12, c44 = (self.scalar(p) for p in ("C11", "C12", "C44"))
             angle = self.values.get("crystal_angle", 0.0)
@@ -202,8 +220,12 @@ class Material:
         return moduli.lam, moduli.shear
 
     def conductivity(self, temp) -> np.ndarray:
-        """In-plane thermal conductivity in W/(m.K) (scalar or per point)."""
-        return self._table("k")(temp)
+        """Diagonal conductivity tensor (k, k, k_z) in W/(m.K) on the principal axes (z
+        through the thickness): k_z where the material defines it, else k in all three.
+        A scalar temperature gives shape (3,), an array of n temperatures (n, 3)."""
+        k = np.asarray(self._table("k")(temp))
+        k_z = np.asarray(self._table("k_z")(temp)) if self.has("k_z") else k
+        return np.stack([k, k, k_z], axis=-1)
 
     def heat_capacity(self, temp) -> np.ndarray:
         """Volumetric heat capacity rho * cp in J/(m^3.K) (scalar or per point)."""
@@ -247,6 +269,34 @@ def cubic_voigt(c11: float, c12: float, c44: float) -> np.ndarray:
     return out
 
 
+def orthotropic_compliance(
+    e_x: float,
+    e_y: float,
+    e_z: float,
+    nu_xy: float,
+    nu_xz: float,
+    nu_yz: float,
+    g_xy: float,
+    g_xz: float,
+    g_yz: float,
+) -> np.ndarray:
+    """6x6 Voigt compliance (11, 22, 33, 23, 13, 12; engineering shear) in 1/MPa of an
+    orthotropic material on its principal axes; nu_ij is the contraction along j under
+    stress along i (nu_ij / E_i = nu_ji / E_j)."""
+    s = np.zeros((6, 6))
+    s[range(3), range(3)] = 1 / e_x, 1 / e_y, 1 / e_z
+    s[0, 1] = s[1, 0] = -nu_xy / e_x
+    s[0, 2] = s[2, 0] = -nu_xz / e_x
+    s[1, 2] = s[2, 1] = -nu_yz / e_y
+    s[range(3, 6), range(3, 6)] = 1 / g_yz, 1 / g_xz, 1 / g_xy
+    return s
+
+
+def orthotropic_voigt(*constants: float) -> np.ndarray:
+    """6x6 Voigt stiffness in MPa: the inverse of `orthotropic_compliance(*constants)`."""
+    return np.linalg.inv(orthotropic_compliance(*constants))
+
+
 _VOIGT = [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1)]
 
 
@@ -280,6 +330,7 @@ def library() -> dict[str, dict]:
 ELASTICITY = {
     "isotropic": ("E", "nu", "E_below_tg", "E_above_tg", "E_molten"),
     "cubic": ("C11", "C12", "C44", "crystal_angle"),
+    "orthotropic": ("E_x", "E_y", "E_z", "nu_xy", "nu_xz", "nu_yz", "G_xy", "G_xz", "G_yz"),
 }
 """The elastic properties each elasticity model reads; the others' do nothing for it."""
 

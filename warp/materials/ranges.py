@@ -57,6 +57,10 @@ RANGES: dict[str, Range] = {
     "C12": Range("cubic stiffness C12"),  # either sign; stability is a rule with C11
     "C44": Range("cubic stiffness C44", gt=0),
     "crystal_angle": Range("crystal angle", ge=-360, le=360),
+    **{f"E_{a}": Range(f"orthotropic Young's modulus E_{a}", gt=0) for a in "xyz"},
+    # either sign and above 0.5 on a laminate; the bound is the stability rule
+    **{f"nu_{a}": Range(f"orthotropic Poisson's ratio nu_{a}") for a in ("xy", "xz", "yz")},
+    **{f"G_{a}": Range(f"orthotropic shear modulus G_{a}", gt=0) for a in ("xy", "xz", "yz")},
     "cte": Range("CTE", **_CTE),
     "cte_z": Range("out-of-plane CTE", **_CTE),
     "tg": Range("glass transition temperature", gt=ABSOLUTE_ZERO),
@@ -112,9 +116,11 @@ that stops short of Tg would carry the glassy value through the transition."""
 
 _ANAND = tuple(f"anand_{k}" for k in ("s0", "Q_R", "A", "xi", "m", "h0", "s_hat", "n", "a"))
 _GAROFALO = tuple(f"garofalo_C{i}" for i in range(1, 5))
+_ORTHOTROPIC = ("E_x", "E_y", "E_z", "nu_xy", "nu_xz", "nu_yz", "G_xy", "G_xz", "G_yz")
 NEEDS: dict[str, tuple[str, ...]] = {
     **{p: _ANAND for p in _ANAND},
     **{p: _GAROFALO for p in _GAROFALO},
+    **{p: _ORTHOTROPIC for p in _ORTHOTROPIC},
     "solidus": ("E_molten",),
     "E_molten": ("solidus",),
     "E_below_tg": ("E_above_tg", "tg"),
@@ -196,6 +202,18 @@ def _check_rules(
             raise ValueError(
                 f"{where('C12', 'C11')}: a stable cubic crystal needs C11 > |C12| and "
                 f"C11 + 2 C12 > 0 (C11 = {c11:g}, C12 = {c12:g} MPa)"
+            )
+    if set(_ORTHOTROPIC) <= set(values):
+        e = [values[f"E_{a}"] for a in "xyz"]
+        nu = {(i, j): values[f"nu_{'xyz'[i]}{'xyz'[j]}"] for i, j in ((0, 1), (0, 2), (1, 2))}
+        nu |= {(j, i): n * e[j] / e[i] for (i, j), n in list(nu.items())}  # nu_ji = nu_ij E_j/E_i
+        det = 1 - sum(nu[i, j] * nu[j, i] for i, j in ((0, 1), (0, 2), (1, 2)))
+        det -= 2 * nu[1, 0] * nu[2, 1] * nu[0, 2]
+        if det <= 0 or any(nu[i, j] * nu[j, i] >= 1 for i, j in nu):
+            raise ValueError(
+                f"{where('nu_xy', 'nu_xz', 'nu_yz', 'E_x', 'E_y', 'E_z')}: a stable "
+                "orthotropic material needs nu_ij nu_ji < 1 and 1 - nu_xy nu_yx - nu_yz nu_zy "
+                f"- nu_xz nu_zx - 2 nu_yx nu_zy nu_xz > 0 (here {det:.3g}; nu_ji = nu_ij E_j / E_i)"
             )
     if {"E_below_tg", "E_above_tg"} <= set(values):
         if values["E_above_tg"] >= values["E_below_tg"]:

@@ -5,9 +5,12 @@ fixed number of element layers, so a 0.03 mm gap costs layers, not millions
 of isotropic tetrahedra; the thick parts are meshed freely with a size per
 part. When the run takes Darveaux averages (time-dependent), each joint end
 is swept with element layers that make up exactly the averaging layer: the
-bump gap is graded, and each ball gets a swept slab at each pad. Part tags
-come from the fragment bookkeeping; surfaces and interfaces from face
-adjacency. Everything here runs on one MPI rank.
+bump gap is graded, and each ball gets a swept slab at each pad. On a board,
+each ball wets the whole of its NSMD copper pad (a swept prism of the same
+section on the laminate), and the laminate is meshed at `board.element_size`
+far away, graded to the ball size under the balls. Part tags come from the
+fragment bookkeeping; surfaces and interfaces from face adjacency. Everything
+here runs on one MPI rank.
 """
 
 from __future__ import annotations
@@ -67,9 +70,9 @@ class PackageModel:
     def __init__(self, study: Study, layout: PackageLayout, symmetry: str):
         self.study, self.layout, self.symmetry = study, layout, symmetry
         body = layout.body
-        self.x0 = 0.0 if symmetry == "quarter" else body.x0
-        self.y0 = 0.0 if symmetry == "quarter" else body.y0
-        self.x1, self.y1 = body.x1, body.y1
+        outline = layout.board.laminate if layout.board is not None else body
+        self.x0 = 0.0 if symmetry == "quarter" else min(body.x0, outline.x0)
+        self.y0 = 0.0 if symmetry == "quarter" else min(body.y0, outline.y0)
         self.ends = averaging_layers(study)
         self.part_of: dict[int, str] = {}  # volume tag -> part name
 
@@ -93,9 +96,11 @@ class PackageModel:
     def _ball(self, x: float, y: float, balls: JointArray) -> list[tuple[int, tuple]]:
         """(OCC volume, levels or free) of the ball's solids: one free ruled solid, or with
         averaging layers a swept slab of the pad's section at each end of a free middle."""
-        r = balls.diameter / 2
+        board = self.layout.board
+        foot = board.pads.diameter / 2 if board is not None else None
+        r = max(balls.diameter, board.pads.diameter if board else 0.0) / 2
         thickness, count = self.ends or (0.0, 0)
-        sections = ball_sections(balls, thickness)
+        sections = ball_sections(balls, thickness, foot)
         pieces = [(sections, ())]
         if self.ends:
             pieces = [
@@ -107,6 +112,12 @@ class PackageModel:
             (self._clip_joint(x, y, r, balls, _prism(x, y, part, JOINT_SIDES)), levels)
             for part, levels in pieces
         ]
+
+    def _pad(self, x: float, y: float, pads: JointArray) -> int:
+        """A board pad: a swept prism of the section the ball's foot wets."""
+        r = pads.diameter / 2
+        levels = [(pads.z0, r * _AREA), (pads.z1, r * _AREA)]
+        return self._clip_joint(x, y, r, pads, _prism(x, y, levels, JOINT_SIDES))
 
     def _clip_joint(self, x: float, y: float, r: float, joint: JointArray, tag: int) -> int:
         """Cut a joint on a symmetry plane down to its part inside the model region."""
@@ -167,6 +178,11 @@ class PackageModel:
         inputs += bumps
         balls = self._joints(lay.balls, self._ball)
         inputs += [("balls", t, levels) for ball in balls for t, levels in ball]
+        if lay.board is not None:
+            pads = lay.board.pads
+            span = swept.levels(pads.z0, pads.z1, PAD_LAYERS)
+            inputs += [("board_pads", t, span) for t in self._joints(pads, self._pad)]
+            inputs.append(("board", self._add_box(lay.board.laminate), free))
         return inputs
 
     def _visible(self, boxes) -> list[Box]:
@@ -236,6 +252,11 @@ class PackageModel:
             return "symmetry_x"
         if self.symmetry == "quarter" and flat[1] and abs(bb[1] - self.y0) < tol:
             return "symmetry_y"
+        if part in BOARD_PARTS:  # the pads' rims face the air above the laminate
+            laminate = self.layout.board.laminate
+            if part == "board_pads" or (flat[2] and abs(bb[2] - laminate.z1) < tol):
+                return "board_top"
+            return "board_bottom" if flat[2] else "board_sides"
         if part == "balls":
             on_tip = flat[2] and abs(bb[2] - self.layout.balls.z0) < tol
             return "ball_tips" if on_tip else "ball_sides"
@@ -253,11 +274,41 @@ class PackageModel:
         sizes = model_size.part_sizes(self.study, self.layout)
         return {k: v for k, v in sizes.items() if k in present}
 
+    def _board_grading(self, sizes: dict[str, float]) -> int:
+        """Gmsh field of the laminate's size: the ball size (at most half the board's
+        thickness, two elements through it) within one pitch of a pad edge, growing by
+        BOARD_GRADING to the far-field size; only in the board and its pads."""
+        fields = gmsh.model.mesh.field
+        pads = [t for t, p in self.part_of.items() if p == "board_pads"]
+        faces = gmsh.model.getBoundary([(3, t) for t in pads], combined=False, oriented=False)
+        curves = gmsh.model.getBoundary(faces, combined=False, oriented=False)
+        dist = fields.add("Distance")
+        fields.setNumbers(dist, "CurvesList", sorted({abs(c) for _, c in curves}))
+        fields.setNumber(dist, "Sampling", 12)
+        near = min(sizes["board_pads"], self.layout.board.laminate.thickness / 2)
+        far = max(sizes["board"], near)
+        pitch = self.study.balls.pitch
+        grade = fields.add("Threshold")
+        fields.setNumber(grade, "InField", dist)
+        fields.setNumber(grade, "SizeMin", near)
+        fields.setNumber(grade, "SizeMax", far)
+        fields.setNumber(grade, "DistMin", pitch)
+        fields.setNumber(grade, "DistMax", pitch + (far - near) / BOARD_GRADING)
+        board = fields.add("Restrict")
+        fields.setNumber(board, "InField", grade)
+        fields.setNumbers(
+            board, "VolumesList", [t for t, p in self.part_of.items() if p in BOARD_PARTS]
+        )
+        fields.setNumber(board, "IncludeBoundary", 1)
+        return board
+
     def set_sizes(self) -> None:
-        """Constant size per part, graded from the bump size around the bump array."""
+        """Constant size per part, graded from the bump size around the bump array and
+        from the ball size around the board pads."""
         fields = gmsh.model.mesh.field
         sizes = self.part_sizes()
-        ids = []
+        package = [v for k, v in sizes.items() if k not in BOARD_PARTS]
+        ids = [self._board_grading(sizes)] if "board" in sizes else []
         for part, size in sizes.items():
             vols = [t for t, p in self.part_of.items() if p == part]
             fid = fields.add("Constant")
@@ -279,7 +330,7 @@ class PackageModel:
             pitch = min(d.bumps.pitch for d in self.study.dies if d.bumps is not None)
             fields.setNumber(grade, "InField", dist)
             fields.setNumber(grade, "SizeMin", sizes["bumps"])
-            fields.setNumber(grade, "SizeMax", max(sizes.values()))
+            fields.setNumber(grade, "SizeMax", max(package))
             fields.setNumber(grade, "DistMin", 0.5 * pitch)
             fields.setNumber(grade, "DistMax", pitch + 4 * sizes["bumps"])
             ids.append(grade)
@@ -350,6 +401,16 @@ volumes agree exactly and a bump costs a handful of elements."""
 _AREA = np.sqrt(2 * np.pi / (JOINT_SIDES * np.sin(2 * np.pi / JOINT_SIDES)))
 """Circumradius of the equal-area polygon per unit circle radius."""
 
+BOARD_PARTS = ("board", "board_pads")
+
+PAD_LAYERS = 1
+"""Element layers through a board pad (35 um of copper between solder and laminate,
+far stiffer than both: one P2 layer carries its stretch)."""
+
+BOARD_GRADING = 0.5
+"""Growth of the laminate's element size per mm of distance from the nearest pad edge
+(size grows linearly from the ball size at one ball pitch to `board.element_size`)."""
+
 
 def averaging_layers(study: Study) -> tuple[float, int] | None:
     """(thickness in mm, element layers) of the Darveaux averaging layer swept at each joint
@@ -359,11 +420,14 @@ def averaging_layers(study: Study) -> tuple[float, int] | None:
     return study.cycling.interface_layer, study.cycling.interface_elements
 
 
-def ball_sections(balls: JointArray, end: float = 0.0) -> list[tuple[float, float]]:
+def ball_sections(
+    balls: JointArray, end: float = 0.0, foot: float | None = None
+) -> list[tuple[float, float]]:
     """(z, polygon circumradius) sections of a ball whose ruled volume equals the design.
 
-    The pads keep the equal-area radius of the round pads; with `end` > 0 (mm) a prism of
-    the pad's section rises that far from each pad (the swept averaging layers). The middle
+    The pads keep the equal-area radius of the round pads; on a board the lower end wets
+    the whole NSMD pad of radius `foot` (mm) instead. With `end` > 0 (mm) a prism of the
+    pad's section rises that far from each pad (the swept averaging layers). The middle
     section follows the sphere, scaled by the one factor that restores the truncated
     sphere's volume lost to the straight (ruled) profile between sections.
     """
@@ -371,10 +435,11 @@ def ball_sections(balls: JointArray, end: float = 0.0) -> list[tuple[float, floa
     z0, z1 = balls.z0, balls.z1
     zc = 0.5 * (z0 + z1)
     pad, middle = (np.sqrt(r * r - (z - zc) ** 2) * _AREA for z in (z0, zc))
-    zs, radii = np.array([z0, zc, z1]), np.array([pad, middle, pad])
+    low = pad if foot is None else foot * _AREA
+    zs, radii = np.array([z0, zc, z1]), np.array([low, middle, pad])
     if end:
         zs = np.array([z0, z0 + end, zc, z1 - end, z1])
-        radii = np.array([pad, pad, middle, pad, pad])
+        radii = np.array([low, low, middle, pad, pad])
     inner = zs == zc
     k = JOINT_SIDES / 2 * np.sin(2 * np.pi / JOINT_SIDES)
     # volume(s) = sum dz/3 * k * (a^2 + ab + b^2) with inner radii scaled by s: quadratic in s
