@@ -27,13 +27,17 @@ COARSE = [
 ]
 
 
-SMALL = [  # a 4 x 4 mm package with few joints: the full process history in about a minute
+SMALL_PACKAGE = [  # a 4 x 4 mm package with few joints
     "carrier.size=[4.0, 4.0]",
     "dies.0.size=[2.0, 2.0]",
     "heat_sink.size=[3.0, 3.0]",
     "dies.0.bumps.pitch=0.4",
     "dies.0.bumps.rows=1",
     "balls.pitch=1.0",
+]
+
+SMALL = [  # the small package: the full process history in about a minute
+    *SMALL_PACKAGE,
     "process.time_dependent=true",
     "reflow.enabled=false",
     "cycling.enabled=true",

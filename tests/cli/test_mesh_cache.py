@@ -11,17 +11,12 @@ import time
 import numpy as np
 import pytest
 import xarray as xr
-from support import ROOT, STUDY, run_warp, sets, warp_command
+from support import ROOT, SMALL_PACKAGE, STUDY, run_warp, sets, warp_command
 
 from warp.mesh import cache
 
 TINY = [  # a 4 x 4 mm package, one cool-down: a run in seconds
-    "carrier.size=[4.0, 4.0]",
-    "dies.0.size=[2.0, 2.0]",
-    "heat_sink.size=[3.0, 3.0]",
-    "dies.0.bumps.pitch=0.4",
-    "dies.0.bumps.rows=1",
-    "balls.pitch=1.0",
+    *SMALL_PACKAGE,
     "reflow.enabled=false",
     "process.cooldown_step=75",
     "output.surface_grid=21",

@@ -8,7 +8,7 @@ import dolfinx
 import numpy as np
 import pytest
 from mpi4py import MPI
-from support import STUDY
+from support import SMALL_PACKAGE, STUDY
 
 from warp import board as pcb
 from warp import dataset, jesd51, load_study, still_air
@@ -30,12 +30,7 @@ ON_BOARD = [
     "thermal.power=[{die=1, watts=1.0}]",
 ]
 SMALL = [  # a 4 x 4 mm package with 16 balls on the 101.5 mm board: meshes in seconds
-    "carrier.size=[4.0, 4.0]",
-    "dies.0.size=[2.0, 2.0]",
-    "heat_sink.size=[3.0, 3.0]",
-    "dies.0.bumps.pitch=0.4",
-    "dies.0.bumps.rows=1",
-    "balls.pitch=1.0",
+    *SMALL_PACKAGE,
     "mesh.refinement=0.5",
     "board.element_size=10",
 ]
