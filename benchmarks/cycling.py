@@ -7,6 +7,8 @@ totals, and the target table: the end-to-end time and, given a fine reference ru
 refinement R), the critical bump's and ball's work density in the last cycle against it.
 `warp run` runs under mpiexec on all cores unless RANKS is set.
 
+Run it with and without --no-board for the board's cost in DOFs, time and memory.
+
 Usage: python benchmarks/cycling.py [--quick] [--no-board] [--reference DIR | --fine R]
 (--quick: the 4 x 4 mm package of targets.QUICK_PACKAGE without the board, two cycles, a
 coarse mesh; about a minute on 2 cores. The board alone has some 50k cells today, so a
@@ -92,7 +94,7 @@ def main() -> None:
     ref.add_argument("--fine", type=float, help="run the fine reference at this refinement")
     args = parser.parse_args()
     board = not (args.no_board or args.quick)
-    settings = (QUICK if args.quick else []) + (["board.enabled=true"] if board else [])
+    settings = (QUICK if args.quick else []) + [f"board.enabled={str(board).lower()}"]
     label = ("quick package, " if args.quick else "") + ("on the board" if board else "no board")
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(tmp) / "mesh-cache"
@@ -110,7 +112,10 @@ def main() -> None:
                 Path(tmp) / "fine", settings + [f"mesh.refinement={args.fine}"], cache
             )
             why = f"the fine run failed: {fine_child.failure()}"
-    print(f"life study ({label}), {RANKS} MPI rank(s), {ds.attrs['dofs']} DOFs")
+    print(
+        f"life study ({label}), {RANKS} MPI rank(s), {ds.attrs['dofs']} DOFs, "
+        f"{child.wall_s:.0f} s, peak memory {child.peak_mb:.0f} MB"
+    )
     print_steps(ds)
     print(
         "critical work density in the last cycle (MPa): "

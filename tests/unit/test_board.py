@@ -27,6 +27,7 @@ from warp.study_file import load_study
 
 LIFE = ROOT / "studies" / "single-chip-life.toml"
 BOARD = ["board.enabled=true"]
+NO_BOARD = ["board.enabled=false"]
 
 
 def study(*overrides: str, path: Path = LIFE):
@@ -147,7 +148,7 @@ def test_pads_sit_under_the_balls_and_the_laminate_under_the_pads():
     vol = lay.part_volumes()
     assert vol["board"] == pytest.approx(101.5**2 * 1.6)
     assert vol["board_pads"] == pytest.approx(196 * np.pi * 0.164**2 * 0.035)
-    assert build_layout(load_study(LIFE)).board is None
+    assert build_layout(load_study(LIFE, NO_BOARD)).board is None
 
 
 @pytest.mark.parametrize(
@@ -200,7 +201,7 @@ def test_the_board_is_born_once_at_the_ball_solidus_in_the_board_assembly():
 
 
 def test_without_a_board_the_reflow_keeps_its_phase():
-    steps = resolve(load_study(LIFE)).steps
+    steps = resolve(load_study(LIFE, NO_BOARD)).steps
     assert not any("board" in s.born for s in steps)
     assert "board-assembly" not in {s.phase for s in steps} and "reflow" in {s.phase for s in steps}
 
@@ -229,10 +230,23 @@ def test_a_board_the_history_cannot_assemble_is_refused(override, field):
 def test_the_size_estimate_counts_the_board():
     """The board adds its pads (24 cells per pad at least) and its laminate, more when its
     far-field elements are finer; without it the estimate is unchanged."""
-    plain = load_study(LIFE)
+    plain = load_study(LIFE, NO_BOARD)
     base = model_size.estimate(plain, build_layout(plain), "quarter").cells
     s = study()
     with_board = model_size.estimate(s, build_layout(s), "quarter").cells
     assert with_board > base + 0.25 * 196 * model_size.BUMP_CELLS_PER_LAYER
     fine = study("board.element_size=1.0")
     assert model_size.estimate(fine, build_layout(fine), "quarter").cells > with_board
+
+
+def test_every_shipped_life_study_puts_the_package_on_a_board():
+    """The studies that cycle to fatigue life (single-chip-life and a stack) do it on a board:
+    without one the balls hang free and their lives are NaN."""
+    life = {}
+    for path in sorted((ROOT / "studies").glob("*.toml")):
+        s = load_study(path)
+        if s.cycling.enabled:
+            life[path.name] = s.board.enabled
+    assert {"single-chip-life.toml", "stack-wirebond-life.toml"} <= set(life)
+    assert all(life.values()), life
+    assert len(resolve(load_study(ROOT / "studies" / "stack-wirebond-life.toml")).layout.dies) == 2
