@@ -398,13 +398,24 @@ class Thermal(_Section):
     )
     exposed: Surface = _f(Surface(h=10.0), description="other exposed package surfaces")
     board: Surface = _f(
-        Surface(h=300.0), description="board side (ball tips, or the exposed lead frame)"
+        Surface(h=300.0),
+        description="board side: ball tips or exposed lead frame, or the board's outer faces "
+        "when board.enabled",
     )
     still_air_h: float = _f(
-        10.0, gt=0, le=1e5, units="W/(m^2.K)", description="theta_ja: natural convection film"
+        10.0,
+        gt=0,
+        le=1e5,
+        units="W/(m^2.K)",
+        description="theta_ja without a board: natural-convection film on the package (on a "
+        "board, JESD51-2 still-air films from warp.still_air)",
     )
     board_h: float = _f(
-        300.0, gt=0, le=1e5, units="W/(m^2.K)", description="theta_ja: the test board, as a film"
+        300.0,
+        gt=0,
+        le=1e5,
+        units="W/(m^2.K)",
+        description="theta_ja without a board: the test board as a film on the board side",
     )
     element_degree: Literal[1, 2] = _f(1)
     power_on: bool = _f(True, description="add a steady power-on point to the load history")

@@ -33,11 +33,12 @@ from warp.fem.solver import (
 from warp.study import Solver
 
 REUSE_MAX_ITERATIONS = 25
+"""Krylov iterations allowed with a reused preconditioner before it is rebuilt: at least
+this many, and twice what the fresh preconditioner needed (GAMG needs tens, a factorisation
+one)."""
 DIRECT_MAX_ITERATIONS = 50
 """Most Krylov iterations around a fresh factorisation: more means it is not the
 operator's (an indefinite tangent factorised as positive definite), so fail fast."""
-"""CG iterations allowed with a reused preconditioner before it is rebuilt: at least this
-many, and twice what the fresh preconditioner needed (GAMG needs tens, Cholesky one)."""
 
 
 def voigt(e):
