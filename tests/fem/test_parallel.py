@@ -12,8 +12,9 @@ pytestmark = [
     pytest.mark.mpi,
     pytest.mark.skipif(mpiexec() is None, reason="no mpiexec on this machine"),
 ]
-SERIAL_ONLY = ("test_mesh.py", "test_calculix.py", "test_parallel.py")
-"""Gmsh and the CalculiX deck run on one rank, and this file must not start itself again."""
+SERIAL_ONLY = ("test_mesh.py", "test_calculix.py", "test_board_thermal.py", "test_parallel.py")
+"""Gmsh and the CalculiX deck run on one rank (the board's thermal metrics take their mesh
+from the deck's serial mesher), and this file must not start itself again."""
 
 
 def test_fem_tests_pass_on_two_ranks():
