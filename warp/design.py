@@ -10,6 +10,7 @@ from warp.geometry import build_layout, model_symmetry
 from warp.history import Step, build_history, process_history
 from warp.layout import PackageLayout
 from warp.materials import Material, get_material
+from warp.parts import SOLDER_PARTS
 from warp.study import DieAttach, Study
 
 
@@ -100,7 +101,6 @@ def check_board_switches(study: Study) -> None:
         )
 
 
-SOLDER_PARTS = ("bumps", "balls", "passive_joints")
 LAW_CONSTANT = {"anand": "anand_s0", "garofalo": "garofalo_C1"}
 """One constant of each solder law; the library refuses a material with only some of a
 law's constants (warp.materials.ranges.NEEDS)."""

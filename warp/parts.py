@@ -23,6 +23,9 @@ PART_ORDER = (
     "board",
 )
 
+SOLDER_PARTS = ("bumps", "balls", "passive_joints")
+"""The parts made of solder (a solder law, a solidus, re-born when they melt)."""
+
 
 def interface_name(a: str, b: str) -> str:
     """Canonical name of the interface between two parts."""

@@ -1,4 +1,5 @@
-"""Sweeps on a real SLURM (single node on loopback, ../shared/cluster) through dask-jobqueue.
+"""Sweeps on a real SLURM (single node on loopback, ../shared/cluster) through dask-jobqueue,
+and `scancel` of a `warp run` batch job (SIGTERM is said, staging removed, old results kept).
 
 Needs root to start the daemons; skipped elsewhere unless WARP_REQUIRE_SLURM=1 (CI).
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import time
 
@@ -97,3 +99,25 @@ def test_one_large_case_runs_under_mpi_in_one_allocation(slurm, tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     ds = results.read(out / "results.nc")
     assert ds.attrs["run_ranks"] == 2 and ds.attrs["slurm_job_id"]
+
+
+def test_scancel_of_a_run_removes_its_staging_and_keeps_the_old_result(slurm, tmp_path):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "results.nc").write_bytes(b"the previous good result")
+    log = tmp_path / "job.log"
+    run = [str(BIN / "warp"), "run", str(STUDY), "--out", str(out), "--no-fields", *COARSE]
+    submit = ["sbatch", "--parsable", "-n1", "-c1", "-o", str(log), "--wrap", shlex.join(run)]
+    job = subprocess.run(submit, capture_output=True, text=True, check=True).stdout.strip()
+    deadline = time.time() + 300
+    while not list(out.glob(".staging-*/mesh/mesh.msh")):  # solving
+        assert time.time() < deadline, log.read_text() if log.exists() else "job never ran"
+        time.sleep(0.5)
+    subprocess.run(["scancel", job], check=True)
+    while subprocess.run(["squeue", "-h", "-j", job], capture_output=True, text=True).stdout:
+        assert time.time() < deadline + 120, "the job did not end after scancel"
+        time.sleep(0.5)
+    text = log.read_text()
+    assert "warp: terminated (SIGTERM)" in text and "Traceback" not in text, text
+    assert sorted(p.name for p in out.iterdir()) == ["results.nc"]
+    assert (out / "results.nc").read_bytes() == b"the previous good result"
