@@ -199,6 +199,18 @@ def test_each_die_junction_temperature_is_a_die_variable(small_on_board):
     assert ds["theta_jb_two_resistor"].attrs["junction_die"] == "die"
 
 
+def test_the_stored_power_on_temperatures_are_the_operating_steady_state(small_on_board):
+    """The time-dependent history reports its power-on Tj from `die_temperature` instead of
+    solving again: it must be the steady state of the model as solve_jesd51 leaves it (the
+    operating environment, full power)."""
+    design, sol = small_on_board
+    sol.model.steady()
+    solved = sol.model.die_temperatures()
+    sol.model.T.x.array[:] = design.study.thermal.ambient  # as the fixture left it
+    assert solved == pytest.approx(sol.die_temperature, rel=1e-9)
+    assert max(solved.values()) > design.study.thermal.ambient + 1.0
+
+
 # ------------------------------------------------------------ the reference package
 
 
