@@ -47,16 +47,21 @@ def life_run(
 
 
 def print_steps(ds: xr.Dataset) -> None:
-    print(f"{'step':>4} {'phase':>15} {'T degC':>7} {'Newton':>6} {'substeps':>8} {'s':>6}")
+    print(
+        f"{'step':>4} {'phase':>15} {'T degC':>7} {'Newton':>6} {'substeps':>8} "
+        f"{'rejected':>8} {'s':>6}"
+    )
     for i in range(1, ds.sizes["step"]):
         print(
             f"{i:>4} {ds.phase.values[i]:>15} {float(ds.temperature[i]):>7.1f} "
             f"{int(ds.newton_iterations[i]):>6} {int(ds.substeps[i]):>8} "
-            f"{float(ds.step_seconds[i]):>6.2f}"
+            f"{int(ds.rejected_substeps[i]):>8} {float(ds.step_seconds[i]):>6.2f}"
         )
     print(
-        f"steps {ds.sizes['step'] - 1}, substeps {int(ds.substeps.sum())}, Newton iterations "
-        f"{int(ds.newton_iterations.sum())} (max {int(ds.newton_iterations.max())} in a step)"
+        f"steps {ds.sizes['step'] - 1}, substeps {int(ds.substeps.sum())} (and "
+        f"{int(ds.rejected_substeps.sum())} rejected, {float(ds.rejected_seconds.sum()):.0f} s), "
+        f"Newton iterations {int(ds.newton_iterations.sum())} "
+        f"(max {int(ds.newton_iterations.max())} in a step)"
     )
 
 

@@ -121,8 +121,14 @@ VARIABLES = {
     ),
     "theta_ja": ((), "K/W", "junction-to-ambient thermal resistance (set-up in 'environment')"),
     "newton_iterations": (("step",), "1", "Newton iterations to reach the step"),
-    "step_seconds": (("step",), "s", "wall time of the step's solves"),
+    "step_seconds": (("step",), "s", "wall time of the step's solves, rejected attempts included"),
     "substeps": (("step",), "1", "adaptive substeps taken to reach the step"),
+    "rejected_substeps": (
+        ("step",),
+        "1",
+        "substeps tried and rejected (diverged, or over the inelastic increment), then retried",
+    ),
+    "rejected_seconds": (("step",), "s", "wall time of the rejected substeps"),
     "inelastic_increment_max": (
         ("step",),
         "1",

@@ -12,7 +12,11 @@ from warp import fatigue, jesd51, mismatch, results
 from warp.history import REFLOW_PHASES
 from warp.materials import PROPERTY_UNITS, Material, Table
 
-SOLVES = (("run_solves", "elastic solves"), ("run_substeps", "time-dependent substeps"))
+SOLVES = (
+    ("run_solves", "elastic solves"),
+    ("run_substeps", "time-dependent substeps"),
+    ("run_rejected_substeps", "rejected and retried"),
+)
 """The run attributes that count the solves behind the load steps, and their names."""
 
 

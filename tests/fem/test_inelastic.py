@@ -141,10 +141,10 @@ def _pulled_in_one_planned_step(limit: float, temp: float = 25.0, rate: float = 
             pull.value = rate * (model.time + dt) * SIDE
             return model.advance(t, dt, max_increment)
 
-    taken = StepControl(limit).advance(Ramp(), temp, temp, 0.06 / rate)
+    done = StepControl(limit).advance(Ramp(), temp, temp, 0.06 / rate)
     law = laws.Anand.from_material(get_material("sac305"), temp)
     error = mean_stress(model)[0, 0] / law.saturation_stress(rate, temp) - 1
-    return model, taken, error
+    return model, done, error
 
 
 def test_adaptive_substeps_keep_the_inelastic_increment_below_the_limit():
@@ -152,14 +152,19 @@ def test_adaptive_substeps_keep_the_inelastic_increment_below_the_limit():
     limit of inelastic strain, grows the substeps back towards the limit, and reaches the
     closed-form saturation stress that a single backward-Euler step misses."""
     limit = 0.004
-    model, taken, error = _pulled_in_one_planned_step(limit)
+    model, done, error = _pulled_in_one_planned_step(limit)
+    taken = done.taken
     increments = np.array([s.inelastic_increment for s in taken])
     assert model.time == pytest.approx(60.0)
     assert increments.max() <= limit
     assert len(taken) >= 0.05 / limit  # about 5 % of the strain is inelastic
     assert len(taken) < 0.06 / (0.2 * limit)  # the substeps grew back towards the limit
     assert abs(error) < 0.01
-    _, (single,), single_error = _pulled_in_one_planned_step(1.0)
+    # the whole planned step was tried first and rejected; its time is counted apart
+    assert done.rejected_seconds and min(done.rejected_seconds) > 0
+    assert done.seconds == pytest.approx(sum(s.seconds for s in taken) + sum(done.rejected_seconds))
+    single, single_error = _pulled_in_one_planned_step(1.0)[1:]
+    (single,) = single.taken
     assert single.inelastic_increment > 10 * limit and abs(single_error) > 0.02
 
 
@@ -194,3 +199,4 @@ def test_split_tangent_equals_the_full_assembly():
     full.axpy(-1.0, model.A)
     assert full.norm() < 1e-12 * model.A.norm()
     assert model.parts["bumps"].state["p"].max() > 1e-4
+

@@ -39,7 +39,7 @@ from warp.fem.jesd51_solves import describe_thermal, solve_jesd51
 from warp.fem.meshdata import PackageMesh
 from warp.fem.output import write_history
 from warp.fem.package_probes import PackageProbes
-from warp.fem.step_control import StepControl
+from warp.fem.step_control import StepControl, Substeps
 from warp.history import stress_free_states
 from warp.parts import SOLDER_PARTS
 from warp.progress import Progress
@@ -111,7 +111,7 @@ def solve_process_history(
     table = StepTable()
     frames: list[dict] = []
 
-    def record(temp: float, taken: list) -> None:
+    def record(temp: float, done: Substeps) -> None:
         """The step just reached: probes, solver effort and the Darveaux layers; NaN for
         the joints that carried no load over it (molten, or not attached yet)."""
         row = {**probes.read(temp), **probes.inelastic()}
@@ -125,10 +125,12 @@ def solve_process_history(
                 layers[kind] = {k: np.full_like(v, np.nan) for k, v in layers[kind].items()}
         table.append(
             **row,
-            newton_iterations=sum(t.newton for t in taken),
-            step_seconds=sum(t.seconds for t in taken),
-            substeps=len(taken),
-            inelastic_increment_max=max((t.inelastic_increment for t in taken), default=0.0),
+            newton_iterations=sum(t.newton for t in done.taken),
+            step_seconds=done.seconds,
+            substeps=len(done.taken),
+            rejected_substeps=len(done.rejected_seconds),
+            rejected_seconds=sum(done.rejected_seconds),
+            inelastic_increment_max=max((t.inelastic_increment for t in done.taken), default=0.0),
         )
         for kind, series in layers.items():
             for key, values in series.items():
@@ -136,9 +138,9 @@ def solve_process_history(
         if fields:
             frames.append(dict(probes.fields(), temperature=temp))
 
-    record(start, [])
+    record(start, Substeps())
     control = StepControl(st.process.max_inelastic_increment)
-    stats = []
+    stats, rejected = [], []
     with progress.steps(len(steps), "load steps") as advance:  # as the summary counts them
         advance(f"{steps[0].phase} {start:6.1f} degC (stress-free start)")
         for prev, step in zip(steps[:-1], steps[1:], strict=True):
@@ -150,20 +152,23 @@ def solve_process_history(
 
             if step.phase == "cycling" and not table.cycle_bounds:
                 table.cycle_bounds.append(len(table.rows["warpage"]) - 1)  # cycling starts here
-            taken = control.advance(
+            done = control.advance(
                 model, prev.temperature, step.temperature, step.time - prev.time, before=cure
             )
-            stats += taken
-            record(step.temperature, taken)
+            stats += done.taken
+            rejected += done.rejected_seconds
+            record(step.temperature, done)
             for part in step.melted:  # heating past its solidus from here
                 model.melt(part)
             for part in step.born:  # gelled, or solidified: stress-free here
                 model.give_birth(part)
             if step.label == "cycle_end":
                 table.cycle_bounds.append(len(table.rows["warpage"]) - 1)
+            retried = len(done.rejected_seconds)
             advance(
                 f"{step.phase} {step.temperature:6.1f} degC "
-                f"({sum(s.newton for s in taken)} Newton its)"
+                f"({sum(s.newton for s in done.taken)} Newton its"
+                + (f", {retried} substeps rejected)" if retried else ")")
             )
     if fields:
         write_history(pm, steps, frames, fields, st.output, probes.functions)
@@ -188,5 +193,7 @@ def solve_process_history(
         run_newton_max=int(max(s.newton for s in stats)),
         run_linear_iterations=int(sum(s.linear_iterations for s in stats)),
         run_step_seconds_mean=float(np.mean([s.seconds for s in stats])),
+        run_rejected_substeps=len(rejected),
+        run_rejected_seconds=float(sum(rejected)),
     )
     return table

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from mpi4py import MPI
 
 from warp.errors import RunError
 from warp.fem.inelastic import InelasticModel, StepTooLarge
+
+
+@dataclass
+class Substeps:
+    """What reaching one planned point took: the accepted substeps' StepStats and the
+    wall time (s) of each rejected attempt, which the accepted ones do not count."""
+
+    taken: list = field(default_factory=list)
+    rejected_seconds: list[float] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        """Wall time of every attempt, accepted or rejected."""
+        return sum(t.seconds for t in self.taken) + sum(self.rejected_seconds)
 
 
 @dataclass
@@ -28,20 +44,22 @@ class StepControl:
 
     def advance(
         self, model: InelasticModel, temp0: float, temp1: float, dt: float, before=None
-    ) -> list:
-        """Substeps from `temp0` to `temp1` (degC) over dt (s); their StepStats."""
-        done, taken, rejected = 0.0, [], 0
+    ) -> Substeps:
+        """Substeps from `temp0` to `temp1` (degC) over dt (s)."""
+        done, out = 0.0, Substeps()
         while done < 1.0 - 1e-9:
             share = min(self.share, 1.0 - done)
             if 1.0 - done - share < 0.25 * share:  # no sliver at the end
                 share = 1.0 - done
+            t0 = MPI.Wtime()
             try:
                 if before is not None:
                     before(done + share)
                 temp = temp0 + (temp1 - temp0) * (done + share)
                 stats = model.advance(temp, dt * share, self.limit)
             except RunError as exc:
-                rejected += 1
+                out.rejected_seconds.append(MPI.Wtime() - t0)
+                rejected = len(out.rejected_seconds)
                 if isinstance(exc, StepTooLarge):
                     self.share = share * min(0.5, max(0.1, 0.8 * self.limit / exc.increment))
                 else:
@@ -52,8 +70,8 @@ class StepControl:
                         f"cutbacks (smallest step {dt * share:.3g} s): {exc}"
                     ) from None
                 continue
-            taken.append(stats)
+            out.taken.append(stats)
             done += share
             growth = 0.8 * self.limit / max(stats.inelastic_increment, 1e-30)
             self.share = min(1.0, share * min(2.0, max(0.5, growth)))
-        return taken
+        return out
