@@ -200,3 +200,28 @@ def test_split_tangent_equals_the_full_assembly():
     assert full.norm() < 1e-12 * model.A.norm()
     assert model.parts["bumps"].state["p"].max() > 1e-4
 
+
+def test_a_law_failing_on_one_rank_fails_the_step_on_every_rank():
+    """A material-point update that fails on the last rank only makes every rank raise
+    RunError, and nothing is committed. With the stresses scattered to the ghosts inside
+    the failing update, the other ranks waited there for it: the two-rank run of this test
+    (test_parallel.py) hung instead."""
+    from warp.errors import RunError
+
+    model = block("bumps", "sac305", "anand", 25.0)
+    rollers(model)
+    comm, law_at = model.pm.comm, model._law
+
+    class FailsOnTheLastRank:  # the solder law, made again at each step's temperature
+        def __init__(self, part, temp):
+            self.law = law_at(part, temp)
+
+        def update(self, *args):
+            if comm.rank == comm.size - 1:
+                raise RunError("Anand update did not converge at a material point")
+            return self.law.update(*args)
+
+    model._law = FailsOnTheLastRank
+    with pytest.raises(RunError, match="Anand update did not converge"):
+        model.advance(25.0, 1.0)
+    assert model.time == 0.0

@@ -227,8 +227,10 @@ class InelasticModel(MechanicsBase):
         return np.concatenate([th + self.chemical[part], np.zeros(3)])
 
     def _update_points(self, temp: float, dt: float) -> None:
-        """Run every law on the current displacement; fill stress and tangent. The new
-        states wait in `_pending` until `_commit` makes them the step's result."""
+        """Run every law on the current displacement; fill stress and tangent on this
+        rank's cells (local: no communication, so a law failing here cannot leave another
+        rank waiting). The new states wait in `_pending` until `_commit` makes them the
+        step's result."""
         strains = self._all_strains()
         sig = self.sigma.x.array.reshape(-1, 6)
         tan = self.tangent.x.array.reshape(-1, 6, 6)
@@ -251,9 +253,14 @@ class InelasticModel(MechanicsBase):
             if "p" in new and len(ps.rows):
                 increment = max(increment, float(np.max(new["p"] - ps.state["p"])))
             self._pending[part] = (new, work, total - f)
+        self._increment = increment
+
+    def _update(self, temp: float, dt: float) -> None:
+        """`_update_points` on every rank (collective): RunError on all of them if it
+        failed on one, else the stresses and tangents scattered to the ghost cells."""
+        self._collective(lambda: self._update_points(temp, dt))
         self.sigma.x.scatter_forward()
         self.tangent.x.scatter_forward()
-        self._increment = increment
 
     def _commit(self) -> None:
         """The states of the last `_update_points` become the committed ones."""
@@ -327,7 +334,7 @@ class InelasticModel(MechanicsBase):
         linear = 0
         scale = None
         for newton in range(1, NEWTON_MAX + 1):
-            self._collective(lambda: self._update_points(temp, dt))
+            self._update(temp, dt)
             rnorm = self._residual()
             if scale is None:
                 scale = max(rnorm, self._force_scale() * 1e-3, 1e-30)
@@ -357,12 +364,13 @@ class InelasticModel(MechanicsBase):
         return newton, linear
 
     def _collective(self, action) -> None:
-        """Run a local action; if it fails on any rank, every rank raises RunError."""
+        """Run a local action; if it fails on any rank, every rank raises RunError (the
+        action must not communicate: a rank that failed would not join it)."""
         message = ""
         try:
             action()
-        except RunError as exc:
-            message = str(exc)
+        except (RunError, FloatingPointError, np.linalg.LinAlgError) as exc:
+            message = str(exc) or type(exc).__name__
         messages = [m for m in self.pm.comm.allgather(message) if m]
         if messages:
             raise RunError(messages[0])
