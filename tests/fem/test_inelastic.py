@@ -225,3 +225,27 @@ def test_a_law_failing_on_one_rank_fails_the_step_on_every_rank():
     with pytest.raises(RunError, match="Anand update did not converge"):
         model.advance(25.0, 1.0)
     assert model.time == 0.0
+
+
+def test_newton_is_abandoned_when_it_diverges_or_would_take_too_long():
+    """Residual histories from the small package's life history (in units of the Newton
+    target): a solve that converged passes every check; one whose residual grows, or that
+    creeps down at a rate needing more than NEWTON_PROJECTED_MAX iterations, is stopped
+    there instead of running to NEWTON_MAX on fresh factorisations."""
+    from warp.errors import RunError
+    from warp.fem.inelastic import NEWTON_PROJECTED_MAX, _check_converging
+
+    def stopped_at(history):
+        for k in range(2, len(history) + 1):
+            try:
+                _check_converging(k, history[k - 1], history[k - 2], 1.0)
+            except RunError:
+                return k
+        return None
+
+    assert stopped_at([1e5, 6.86e3, 3.55e3, 1.47e3, 618, 18.2]) is None  # converged at 7
+    assert stopped_at([1e5, 2.04e3, 27.9]) is None
+    assert stopped_at([1e5, 4.95e4, 8.39e4, 7.31e4]) == 3  # grew: Anand failed at 8
+    slow = [1e5, 75.5, 45.9, 26.5, 22.9, 13.4, 12.3]  # NEWTON_MAX reached, unconverged
+    assert stopped_at(slow) == 5
+    assert 5 + np.log(22.9) / np.log(26.5 / 22.9) > NEWTON_PROJECTED_MAX

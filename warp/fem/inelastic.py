@@ -41,6 +41,12 @@ about this share of the step's increment. Against 1e-6 it changes the reference 
 benchmark's warpage by at most 11 nm (2.5e-4 of its largest value) and its work density
 by 1e-5 relative."""
 NEWTON_MAX = 12
+NEWTON_PROJECTED_MAX = 16
+"""A Newton solve is abandoned as diverging, without running to NEWTON_MAX, as soon as its
+residual grows, or its last reduction, kept up, would need more than this many iterations
+to reach the target. On the small package's molding-to-life history (127 solves) this
+flagged none of the solves that converged and cut the 10 that diverged from 83 to about 30
+iterations; every iteration of a diverging solve pays a fresh factorisation."""
 CORRECTION_RTOL = 1e-3
 """Loosest relative tolerance of the CG solve of a Newton correction (inexact Newton): the
 step's accuracy is set by the Newton test on the true residual, not by this."""
@@ -332,7 +338,7 @@ class InelasticModel(MechanicsBase):
             fem_petsc.set_bc(self.u.x.petsc_vec, self._prescribed)
             self.u.x.scatter_forward()
         linear = 0
-        scale = None
+        scale = previous = None
         for newton in range(1, NEWTON_MAX + 1):
             self._update(temp, dt)
             rnorm = self._residual()
@@ -341,6 +347,9 @@ class InelasticModel(MechanicsBase):
             target = NEWTON_RTOL * scale
             if newton > 1 and rnorm <= target:
                 break
+            if previous is not None:
+                _check_converging(newton, rnorm, previous, target)
+            previous = rnorm
             self._tangent(new_step=newton == 1)  # only when a correction follows
             rtol = CORRECTION_RTOL  # the first correction leaves a nonlinear error anyway
             if newton > 1:
@@ -424,3 +433,18 @@ class InelasticModel(MechanicsBase):
         out = np.zeros((self.n_cells, *values.shape[1:]))
         out[cells] = values.reshape(len(cells), self.npts, *values.shape[1:]).mean(axis=1)
         return out
+
+
+def _check_converging(newton: int, rnorm: float, previous: float, target: float) -> None:
+    """RunError when Newton iteration `newton` (its residual `rnorm`, the last one
+    `previous`) shows divergence: the residual grew, or its rate of reduction would need
+    more than NEWTON_PROJECTED_MAX iterations in all to reach `target`. The norms are
+    global, so every rank decides alike."""
+    if rnorm >= previous:
+        raise RunError(f"Newton diverging: the residual grew at iteration {newton}")
+    projected = newton + np.log(rnorm / target) / np.log(previous / rnorm)
+    if newton >= 3 and projected > NEWTON_PROJECTED_MAX:
+        raise RunError(
+            f"Newton converging too slowly: about {projected:.0f} iterations at iteration "
+            f"{newton}'s rate"
+        )

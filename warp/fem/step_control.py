@@ -9,6 +9,12 @@ from mpi4py import MPI
 from warp.errors import RunError
 from warp.fem.inelastic import InelasticModel, StepTooLarge
 
+DIVERGED_CUTBACK = 0.25
+"""Substep share kept after a Newton divergence: Abaqus/Standard's default cutback
+("Automatic incrementation control", Abaqus 2017 documentation, abaqus-docs.mit.edu; V1:
+read in the page), a practice, not physics. Halving took 6 attempts, each paying fresh
+factorisations, to recover after a joint's re-birth in the life study."""
+
 
 @dataclass
 class Substeps:
@@ -30,7 +36,7 @@ class StepControl:
 
     Every substep must converge and keep the largest equivalent inelastic strain
     increment at any material point below `limit`; one that fails is retried shorter
-    (halved after a divergence, scaled to the limit after an overshoot), and after an
+    (to a quarter after a divergence, scaled to the limit after an overshoot), and after an
     accepted one the next grows by up to 2x. `share` (substep / planned step) carries
     over from one planned step to the next. Temperature and time advance together, and
     `before(fraction)`, when given, sets whatever else follows the planned step (such as
@@ -62,8 +68,8 @@ class StepControl:
                 rejected = len(out.rejected_seconds)
                 if isinstance(exc, StepTooLarge):
                     self.share = share * min(0.5, max(0.1, 0.8 * self.limit / exc.increment))
-                else:
-                    self.share = share * 0.5
+                else:  # 25 % after a divergence, Abaqus/Standard's default cutback
+                    self.share = share * DIVERGED_CUTBACK
                 if rejected > self.max_rejections or self.share < self.min_share:
                     raise RunError(
                         f"time step to {temp1:g} degC did not converge after {rejected} "
