@@ -103,12 +103,21 @@ class PlainSteps:
         if self.done >= self.total:
             left = "done"
         elif self.done:
-            per_step = (self.finished_at - self.start) / self.done
-            rest = per_step * (self.total - self.done) - (now - self.finished_at)
-            left = f"about {duration(max(0.0, rest))} left"
+            left = f"about {duration(self._left(now))} left"
         else:
             left = "no estimate yet"
         return f"{now - self.clock0:7.1f} s  {what}; {duration(now - self.start)} elapsed, {left}"
+
+    def _left(self, now: float) -> float:
+        """Seconds left: the steps to go at the mean step time, less the running step's time
+        so far. A running step that outlasts the mean counts as if it ended now (an instant
+        stress-free start would otherwise promise "0 s left" for the whole history), and
+        the steps not yet started never count for less than the mean."""
+        running, to_go = now - self.finished_at, self.total - self.done
+        mean = max(
+            (self.finished_at - self.start) / self.done, (now - self.start) / (self.done + 1)
+        )
+        return max(mean * to_go - running, mean * (to_go - 1))
 
 
 def _say(line: str | None) -> None:

@@ -25,13 +25,17 @@ def test_short_steps_wait_for_the_interval_long_steps_print_each():
     assert plain.wait(20.0) == 20.0
     line = plain.status(40.0)  # the silence is over: the newest finished step
     assert "load steps 1/4: 150.0 degC" in line and "30 s elapsed" in line
-    assert "about 10 s left" in line  # 10 s per step, 3 to go, 20 s into the next
-    assert plain.status(70.0).endswith("about 0 s left")
+    # step 2 has run 20 s, past the 10 s mean: 30 s over 2 steps, the 2 not started to go
+    assert "about 30 s left" in line
+    assert plain.status(70.0).endswith("about 1 min 00 s left")  # 60 s over 2 steps
     assert "step 2 running" in plain.status(70.0)
     late = plain.finished(75.0, 2, "125.0 degC")  # took 55 s: printed at once
     assert "   75.0 s  load steps 2/4: 125.0 degC; 1 min 05 s elapsed" in late
     last = plain.finished(76.0, 4, "25.0 degC")  # the last one always
     assert "load steps 4/4: 25.0 degC" in last and last.endswith("done")
+    early = PlainSteps("load steps", 4, clock0=0.0, start=10.0, interval=30.0)
+    early.finished(20.0, 1, "150.0 degC")
+    assert early.status(25.0).endswith("about 25 s left")  # 10 s a step, 3 to go, 5 s in
 
 
 def test_lines_keep_coming_during_one_call_that_holds_the_gil(tmp_path):
