@@ -91,7 +91,7 @@ def transverse_shear_range(design, ds) -> np.ndarray:
     return np.linalg.norm(gamma[:, None] - gamma[None, :], axis=-1).max(axis=(0, 1))
 
 
-@pytest.mark.heavy  # the whole history on a board: 628 s on one rank
+@pytest.mark.heavy  # the whole history on a board: 279 s on one rank (fixture, measured)
 def test_the_corner_ball_shear_range_is_engelmaiers(cycled):
     design, ds = cycled
     fe, estimate = transverse_shear_range(design, ds), engelmaier_shear(design)
@@ -101,7 +101,7 @@ def test_the_corner_ball_shear_range_is_engelmaiers(cycled):
     assert ds.attrs["supports"].endswith("unborn and soft")
 
 
-@pytest.mark.heavy  # the whole history on a board: 628 s on one rank
+@pytest.mark.heavy  # the whole history on a board: 279 s on one rank (fixture, measured)
 def test_the_ball_shear_range_grows_with_the_distance_to_the_neutral_point(cycled):
     """Engelmaier's shear grows as L_D: an edge ball (L_D = pitch) sees 1 / sqrt(2) of the
     corner ball's within 20 %, the centre ball (L_D = 0) almost none, and the ball work

@@ -214,7 +214,8 @@ def test_the_stored_power_on_temperatures_are_the_operating_steady_state(small_o
 # ------------------------------------------------------------ the reference package
 
 
-@pytest.mark.heavy  # Gmsh's fragment of the 64 board pads and balls takes 70-170 s here
+# in the default run (75 s here, mostly Gmsh's fragment of the 64 board pads and balls):
+# the issue-14 check that theta_ja on the JEDEC board lies in the published class range
 def test_theta_ja_of_the_reference_package_on_the_2s2p_board_lies_in_its_class_range():
     """studies/single-chip.toml (12 x 12 mm molded FCBGA, exposed heat sink) on the default
     JESD51-9 2s2p board in still air lies in PUBLISHED_THETA_JA; and above the bound
