@@ -110,14 +110,14 @@ class PlainSteps:
 
     def _left(self, now: float) -> float:
         """Seconds left: the steps to go at the mean step time, less the running step's time
-        so far. A running step that outlasts the mean counts as if it ended now (an instant
-        stress-free start would otherwise promise "0 s left" for the whole history), and
-        the steps not yet started never count for less than the mean."""
-        running, to_go = now - self.finished_at, self.total - self.done
+        so far, at most one mean. A running step that outlasts the mean counts as if it
+        ended now (an instant stress-free start would otherwise promise "0 s left" for the
+        whole history)."""
+        running = now - self.finished_at
         mean = max(
             (self.finished_at - self.start) / self.done, (now - self.start) / (self.done + 1)
         )
-        return max(mean * to_go - running, mean * (to_go - 1))
+        return mean * (self.total - self.done) - min(running, mean)
 
 
 def _say(line: str | None) -> None:

@@ -214,7 +214,8 @@ def test_the_stored_power_on_temperatures_are_the_operating_steady_state(small_o
 # ------------------------------------------------------------ the reference package
 
 
-# in the default run (75 s here, mostly Gmsh's fragment of the 64 board pads and balls):
+# in the default run (27 s in CI, 75 s serially; mostly Gmsh's fragment of the 64 board
+# pads and balls):
 # the issue-14 check that theta_ja on the JEDEC board lies in the published class range
 def test_theta_ja_of_the_reference_package_on_the_2s2p_board_lies_in_its_class_range():
     """studies/single-chip.toml (12 x 12 mm molded FCBGA, exposed heat sink) on the default
